@@ -1,0 +1,634 @@
+/**
+ * Processes: the unit of concurrency, isolation and failure.
+ *
+ * A Beamish process is a lightweight task on the scheduler with its own pid and mailbox. It runs
+ * a *body*, which is one of:
+ *
+ * - a **generator function** (the fast path): `receive` with `yield*`, fully typed;
+ * - an **async function**: `receive` with `await`, for code that awaits promises anyway;
+ * - a plain function (returning a generator or a promise is the same as the above).
+ *
+ * Processes share nothing: messages are copied on send (frozen objects and class instances are
+ * passed by reference, see the README's term model). A process that throws exits with a reason
+ * carrying the error and its stack; linked processes get an exit signal, monitors a `DOWN`.
+ *
+ * @example
+ * ```ts
+ * import { Process } from 'beamish'
+ * const { receive, send, self, spawn } = Process
+ *
+ * await Process.run(function* () {
+ *   const echo = spawn(function* () {
+ *     for (;;) {
+ *       const [from, text] = yield* receive([Process.P.instanceOf(Process.Pid), Process.P.string])
+ *       send(from, text.toUpperCase())
+ *     }
+ *   })
+ *   send(echo, [self(), 'hello'])
+ *   console.log(yield* receive(Process.P.string)) // "HELLO"
+ * })
+ * ```
+ *
+ * @module
+ */
+import { P } from 'ts-pattern'
+import { badArg, ExitError } from './internal/errors.ts'
+import { After, Clause, checkTimeout, makeReceive, makeSleep, type Receive, type ResultOf } from './internal/runtime/receive.ts'
+import { localNode } from './internal/term/nodeRef.ts'
+import { Pid } from './internal/term/pid.ts'
+import { Ref } from './internal/term/ref.ts'
+import * as names from './internal/runtime/names.ts'
+import { currentProc, self as selfProc, table } from './internal/runtime/proc.ts'
+import { YIELD, isGenerator } from './internal/runtime/scheduler.ts'
+import * as sig from './internal/runtime/signals.ts'
+import { checkSpawnOptions, type SpawnOptions, sendTo, spawnProc } from './internal/runtime/spawn.ts'
+import { cancelTimer as cancelT, readTimer as readT, sendAfter as sendAfterT } from './internal/runtime/sendAfter.ts'
+import { info as infoOf, type ProcessInfo } from './internal/runtime/info.ts'
+
+export { P, Pid, Ref }
+export type { ProcessInfo, Receive, SpawnOptions }
+
+/** A process body: a generator function, an async function, or a function returning either. */
+export type Body<A extends unknown[] = []> = (...args: A) => unknown
+
+// ------------------------------------------------------------------ spawning
+
+/**
+ * Starts a process running `body` and returns its pid at once (the body runs on the scheduler,
+ * not inside this call).
+ *
+ * **Details**: with `{ link: true }` or `{ monitor: true }` the link/monitor is set up atomically
+ * with the spawn (semantics L-g), so even a child that dies at once is reported. `name`
+ * registers the process before it runs; a taken name throws `ERR_BEAMISH_NAME_TAKEN` and nothing
+ * is spawned.
+ *
+ * @example
+ * ```ts
+ * const pid = Process.spawn(function* () {
+ *   const msg = yield* Process.receive()
+ *   console.log('got', msg)
+ * })
+ * Process.send(pid, 'hi')
+ * ```
+ */
+export function spawn(body: Body, opts?: SpawnOptions & { monitor?: false }): Pid
+export function spawn(body: Body, opts: SpawnOptions & { monitor: true }): [Pid, Ref]
+export function spawn(body: Body, opts?: SpawnOptions): Pid | [Pid, Ref] {
+  const { proc, ref } = spawnProc(body, [], checkSpawnOptions(opts, spawn), spawn)
+  return ref === undefined ? proc.pid : [proc.pid, ref]
+}
+
+/**
+ * `spawn` plus an atomic link to the caller (`spawn_link`). Must be called inside a process.
+ *
+ * @example
+ * ```ts
+ * yield* Process.run(function* () {
+ *   Process.trapExit(true)
+ *   const pid = Process.spawnLink(function* () { throw new Error('boom') })
+ *   const [, from, reason] = yield* Process.receive(['EXIT', pid, Process.P._])
+ * })
+ * ```
+ */
+export function spawnLink(body: Body, opts?: Omit<SpawnOptions, 'link' | 'monitor'>): Pid {
+  return spawnProc(body, [], { ...checkSpawnOptions(opts, spawnLink), link: true }, spawnLink).proc.pid
+}
+
+/**
+ * `spawn` plus an atomic monitor (`spawn_monitor`); returns `[pid, monitorRef]`. When the process
+ * ends, the caller gets `['DOWN', ref, 'process', pid, reason]`.
+ *
+ * @example
+ * ```ts
+ * const [pid, ref] = Process.spawnMonitor(function* () { return })
+ * const down = yield* Process.receive(['DOWN', ref, 'process', pid, Process.P._])
+ * ```
+ */
+export function spawnMonitor(body: Body, opts?: Omit<SpawnOptions, 'link' | 'monitor'>): [Pid, Ref] {
+  const { proc, ref } = spawnProc(body, [], { ...checkSpawnOptions(opts, spawnMonitor), monitor: true }, spawnMonitor)
+  return [proc.pid, ref!]
+}
+
+/**
+ * Runs `body` as a new process and resolves with what it returns, or rejects with an
+ * `ExitError` carrying its exit reason. The bridge from ordinary async code (a test, a script,
+ * an HTTP handler) into the process world.
+ *
+ * @example
+ * ```ts
+ * const answer = await Process.run(function* () {
+ *   Process.send(Process.self(), 42)
+ *   return yield* Process.receive(Process.P.number)
+ * })
+ * ```
+ */
+export function run<T>(body: () => Generator<unknown, T, any> | PromiseLike<T> | T, opts?: SpawnOptions): Promise<T> {
+  const o = checkSpawnOptions(opts, run)
+  return new Promise<T>((resolve, reject) => {
+    let result: T | undefined
+    const start = () => {
+      const r = body()
+      if (isGenerator(r)) {
+        return (function* () {
+          result = (yield* r as Generator<unknown, T, unknown>) as T
+        })()
+      }
+      if (r !== null && typeof r === 'object' && typeof (r as PromiseLike<T>).then === 'function') {
+        return Promise.resolve(r as PromiseLike<T>).then((v) => {
+          result = v
+        })
+      }
+      result = r as T
+      return undefined
+    }
+    const { proc } = spawnProc(start, [], o, run)
+    proc.x().onExit = (reason) => (reason === 'normal' ? resolve(result as T) : reject(new ExitError(reason)))
+  })
+}
+
+// ------------------------------------------------------------------ identity and messages
+
+/**
+ * The pid of the calling process. Throws `ERR_BEAMISH_NOT_IN_PROCESS` outside one.
+ *
+ * @example
+ * ```ts
+ * Process.spawn(function* () { console.log(String(Process.self())) }) // #PID<0.12.0>
+ * ```
+ */
+export function self(): Pid {
+  return selfProc(self).pid
+}
+
+/**
+ * Sends `msg` and returns it. `dest` is a pid (never fails; a dead process just drops it), a
+ * registered name (throws `ERR_BEAMISH_NOPROC` when nobody has it, like the BEAM's badarg), a
+ * `[name, node]` pair or an alias (never fail). Messages from one sender to one receiver
+ * arrive in the order sent.
+ *
+ * @example
+ * ```ts
+ * Process.send(pid, ['ping', Process.self()])
+ * Process.send('logger', 'flush')
+ * ```
+ */
+export function send<M>(dest: Pid | string | Ref | readonly [string, string], msg: M): M {
+  sendTo(dest, msg, send)
+  return msg
+}
+
+/**
+ * Selective receive. Takes the **oldest** message that any clause accepts (message order beats
+ * clause order); other messages stay in the mailbox in order. Each argument is a pattern (the
+ * message itself is returned, narrowed to the pattern's type), an `on(pattern, handler)` clause
+ * (the handler's result is returned), and optionally, last, `after(ms, handler)`.
+ *
+ * Use `yield* receive(…)` in a generator body and `await receive(…)` in an async body.
+ *
+ * **Patterns**: literals match by `===`; arrays match tuples of the same length; plain objects
+ * match objects with those keys; pids and refs match equal ones (pinning); functions are
+ * guards; and every ts-pattern pattern works (`P._`, `P.string`, `P.number`, `P.when`,
+ * `P.union`, `P.instanceOf` …, re-exported as `Process.P`).
+ *
+ * **Details**: a receive whose every clause names a ref you made after some messages arrived
+ * skips those messages (O(1) reply receive in a deep mailbox, like the BEAM).
+ *
+ * @example
+ * ```ts
+ * const result = yield* Process.receive(
+ *   Process.on(['add', P.number], ([, n]) => n),
+ *   Process.on('stop', () => 'stopped' as const),
+ *   Process.after(1000, () => 'timeout' as const),
+ * )
+ * ```
+ */
+export function receive(): Receive<unknown>
+export function receive<const I extends readonly unknown[]>(...items: I): Receive<ResultOf<I[number]>>
+export function receive(...items: unknown[]): Receive<unknown> {
+  return makeReceive(items, receive) as unknown as Receive<unknown>
+}
+
+/**
+ * A receive clause: when `pattern` matches, `receive` returns `handler(message)` (the message is
+ * typed by the pattern). The handler runs in the receiving process.
+ *
+ * @example
+ * ```ts
+ * yield* Process.receive(Process.on(['ping', P.instanceOf(Process.Pid)], ([, from]) => Process.send(from, 'pong')))
+ * ```
+ */
+export function on<const Pat, R>(pattern: Pat, handler: (msg: ResultOf<Pat>) => R): Clause<R> {
+  return new Clause(pattern, handler as (m: unknown) => R)
+}
+
+/**
+ * The timeout clause of a receive: if no message matches within `ms` (0 = just check the
+ * mailbox, `Infinity` = wait forever), `receive` returns `handler()` (or `undefined`).
+ *
+ * @example
+ * ```ts
+ * const msg = yield* Process.receive('pong', Process.after(500, () => 'no answer' as const))
+ * ```
+ */
+export function after(ms: number): After<undefined>
+export function after<R>(ms: number, handler: () => R): After<R>
+export function after<R>(ms: number, handler?: () => R): After<R | undefined> {
+  const t = checkTimeout(ms, after)
+  return new After(t, handler ?? null)
+}
+
+/**
+ * Suspends the calling process for `ms` milliseconds without touching its mailbox
+ * (`receive after ms -> ok end`).
+ *
+ * @example
+ * ```ts
+ * yield* Process.sleep(100)
+ * ```
+ */
+export function sleep(ms: number): Receive<undefined> {
+  return makeSleep(checkTimeout(ms, sleep)) as unknown as Receive<undefined>
+}
+
+/**
+ * Lets other processes run before continuing (`erlang:yield/0`): `yield Process.yield()` in a
+ * long computation keeps the rest of the node responsive on one JS thread.
+ *
+ * @example
+ * ```ts
+ * for (let i = 0; i < 1e7; i++) { work(i); if (i % 10_000 === 0) yield Process.yield() }
+ * ```
+ */
+function yieldNow(): typeof YIELD {
+  return YIELD
+}
+export { yieldNow as yield }
+
+/**
+ * Removes and returns every message in the caller's mailbox (IEx's `flush/0` returns them
+ * printed; here you get them as an array).
+ *
+ * @example
+ * ```ts
+ * Process.send(Process.self(), 1); Process.send(Process.self(), 2)
+ * Process.flush() // [1, 2]
+ * ```
+ */
+export function flush(): unknown[] {
+  const p = selfProc(flush)
+  const mb = p.mailbox
+  if (mb === null) return []
+  const out = mb.toArray()
+  mb.clear()
+  return out
+}
+
+// ------------------------------------------------------------------ links, monitors, exits
+
+/**
+ * Links the caller and `pid` (bidirectional; at most one link per pair; linking to yourself does
+ * nothing). Linking to a dead local process throws `ERR_BEAMISH_NOPROC`, or, when the caller
+ * traps exits, delivers `['EXIT', pid, 'noproc']` instead (semantics L-b).
+ *
+ * @example
+ * ```ts
+ * Process.link(worker)
+ * ```
+ */
+export function link(pid: Pid): true {
+  if (!(pid instanceof Pid)) throw badArg('a pid to link to', pid, link)
+  sig.link(selfProc(link), pid, link)
+  return true
+}
+
+/**
+ * Removes the link between the caller and `pid`, at once. An `EXIT` already in the mailbox stays;
+ * flush it with `receive(['EXIT', pid, P._], after(0))` (semantics L-d).
+ *
+ * @example
+ * ```ts
+ * Process.unlink(worker)
+ * ```
+ */
+export function unlink(pid: Pid): true {
+  if (!(pid instanceof Pid)) throw badArg('a pid to unlink', pid, unlink)
+  sig.unlink(selfProc(unlink), pid)
+  return true
+}
+
+/**
+ * Monitors a process (a pid, a registered name, or `[name, node]`) and returns the monitor ref.
+ * When it ends (or if it is already gone: reason `'noproc'`) the caller gets exactly one
+ * `['DOWN', ref, 'process', object, reason]`, where `object` is the pid, or `[name, node]` when
+ * monitored by name. Monitors stack and never kill the watcher.
+ *
+ * @example
+ * ```ts
+ * const ref = Process.monitor(pid)
+ * const [, , , , reason] = yield* Process.receive(['DOWN', ref, 'process', P._, P._])
+ * ```
+ */
+export function monitor(target: Pid | string | readonly [string, string]): Ref {
+  return sig.monitor(selfProc(monitor), target, null, monitor)
+}
+
+export interface DemonitorOptions {
+  /** Also remove one `DOWN` for this ref from the mailbox. */
+  readonly flush?: boolean
+  /** Return whether the monitor was still active (see {@link demonitor}). */
+  readonly info?: boolean
+}
+
+/**
+ * Removes a monitor; no `DOWN` for it arrives afterwards. Returns `true`, or with `{ info: true }`
+ * whether the monitor was found (false: its `DOWN` was already sent); with `{ flush, info }`,
+ * false exactly when a `DOWN` had to be flushed (semantics M-g, M-h).
+ *
+ * @example
+ * ```ts
+ * Process.demonitor(ref, { flush: true })
+ * ```
+ */
+export function demonitor(ref: Ref, opts: DemonitorOptions = {}): boolean {
+  if (!(ref instanceof Ref)) throw badArg('a monitor reference', ref, demonitor)
+  return sig.demonitor(selfProc(demonitor), ref, opts.flush === true, opts.info === true)
+}
+
+/**
+ * Sends an exit signal to `pid` (Erlang's `exit/2`): `'kill'` always kills (reason `'killed'`);
+ * `'normal'` is ignored unless the target traps exits, or is the caller itself; any other reason
+ * kills a process that does not trap exits and becomes `['EXIT', from, reason]` for one that
+ * does. Always returns `true`. To exit the calling process with a reason, `throw exit(reason)`.
+ *
+ * @example
+ * ```ts
+ * Process.exit(pid, 'shutdown')
+ * Process.exit(pid, 'kill')
+ * ```
+ */
+export function exit(pid: Pid, reason: unknown): true {
+  if (!(pid instanceof Pid)) throw badArg('a pid to send an exit signal to', pid, exit)
+  sig.exitPid(currentProc(), pid, reason)
+  return true
+}
+
+/**
+ * Sets the caller's `trapExit` flag and returns the old value (`Process.flag(:trap_exit, b)`).
+ * A trapping process receives exit signals as `['EXIT', from, reason]` messages instead of
+ * dying (except `exit(pid, 'kill')`).
+ *
+ * @example
+ * ```ts
+ * Process.trapExit(true)
+ * ```
+ */
+export function trapExit(on: boolean): boolean {
+  if (typeof on !== 'boolean') throw badArg('a boolean', on, trapExit)
+  const p = selfProc(trapExit)
+  const old = p.trapExit
+  p.trapExit = on
+  return old
+}
+
+// ------------------------------------------------------------------ refs and aliases
+
+/**
+ * A fresh unique reference (`make_ref()`).
+ *
+ * @example
+ * ```ts
+ * const ref = Process.makeRef()
+ * Process.send(server, ['get', Process.self(), ref])
+ * const [, value] = yield* Process.receive([ref, P._])
+ * ```
+ */
+export function makeRef(): Ref {
+  return sig.makeRef(currentProc())
+}
+
+/**
+ * Creates an alias for the caller: a ref that works as an address (`send(alias, msg)`) until
+ * {@link unalias} deactivates it; then messages to it are dropped (semantics §8).
+ *
+ * @example
+ * ```ts
+ * const a = Process.alias()
+ * Process.send(a, 'hi') // arrives
+ * Process.unalias(a)
+ * Process.send(a, 'lost') // dropped
+ * ```
+ */
+export function alias(): Ref {
+  return sig.alias(selfProc(alias))
+}
+
+/**
+ * Deactivates an alias made by the caller; returns false if it was not active.
+ *
+ * @example
+ * ```ts
+ * Process.unalias(a)
+ * ```
+ */
+export function unalias(ref: Ref): boolean {
+  if (!(ref instanceof Ref)) throw badArg('an alias (a reference)', ref, unalias)
+  return sig.unalias(selfProc(unalias), ref)
+}
+
+// ------------------------------------------------------------------ names
+
+/**
+ * Registers `pid` under `name`. Throws when the name is taken (`ERR_BEAMISH_NAME_TAKEN`), the
+ * process already has a name (`ERR_BEAMISH_ALREADY_REGISTERED`), is dead (`ERR_BEAMISH_NOPROC`),
+ * or the name is invalid (`ERR_BEAMISH_INVALID_NAME`). The name goes away when the process exits,
+ * before its links and monitors are told.
+ *
+ * @example
+ * ```ts
+ * Process.register('kv', pid)
+ * Process.send('kv', ['put', 'a', 1])
+ * ```
+ */
+export function register(name: string, pid: Pid): true {
+  if (!(pid instanceof Pid)) throw badArg('a pid to register', pid, register)
+  names.register(name, pid, register)
+  return true
+}
+
+/**
+ * Removes a registered name; throws `ERR_BEAMISH_NOT_REGISTERED` when nobody has it.
+ *
+ * @example
+ * ```ts
+ * Process.unregister('kv')
+ * ```
+ */
+export function unregister(name: string): true {
+  names.unregister(name, unregister)
+  return true
+}
+
+/**
+ * The pid registered under `name`, or `undefined`.
+ *
+ * @example
+ * ```ts
+ * const kv = Process.whereis('kv')
+ * ```
+ */
+export function whereis(name: string): Pid | undefined {
+  names.checkName(name, whereis)
+  return names.whereis(name)
+}
+
+/**
+ * All registered names.
+ *
+ * @example
+ * ```ts
+ * Process.registered() // ['kv', …]
+ * ```
+ */
+export function registered(): string[] {
+  return [...names.names.keys()]
+}
+
+// ------------------------------------------------------------------ introspection
+
+/**
+ * Whether a local process is alive. Remote pids answer `false` until distribution is started.
+ *
+ * @example
+ * ```ts
+ * Process.exit(pid, 'kill')
+ * Process.alive(pid) // false: the kill is processed before the check (semantics P6)
+ * ```
+ */
+export function alive(pid: Pid): boolean {
+  if (!(pid instanceof Pid)) throw badArg('a pid', pid, alive)
+  const p = pid.proc as { alive: boolean } | null
+  return p !== null && p.alive
+}
+
+/**
+ * Pids of every live local process.
+ *
+ * @example
+ * ```ts
+ * Process.list().length
+ * ```
+ */
+export function list(): Pid[] {
+  const out: Pid[] = []
+  for (const p of table.values()) if (p.alive) out.push(p.pid)
+  return out
+}
+
+/**
+ * What is known about a live local process, or `undefined` when it is dead: status, mailbox
+ * length, links, monitors, registered name, trapExit, reductions, a memory estimate, the initial
+ * call, label, parent and ancestors.
+ *
+ * @example
+ * ```ts
+ * Process.info(pid)?.messageQueueLen
+ * ```
+ */
+export function info(pid: Pid): ProcessInfo | undefined {
+  if (!(pid instanceof Pid)) throw badArg('a pid', pid, info)
+  return infoOf(pid)
+}
+
+/**
+ * Sets the caller's label, shown by `Process.info` and in crash reports.
+ *
+ * @example
+ * ```ts
+ * Process.setLabel(['worker', 3])
+ * ```
+ */
+export function setLabel(label: unknown): void {
+  selfProc(setLabel).x().label = label
+}
+
+/**
+ * Stores a value in the caller's process dictionary and returns the previous one.
+ *
+ * @example
+ * ```ts
+ * Process.put('request_id', 42)
+ * ```
+ */
+export function put(key: unknown, value: unknown): unknown {
+  const d = (selfProc(put).x().dict ??= new Map())
+  const old = d.get(key)
+  d.set(key, value)
+  return old
+}
+
+/**
+ * Reads the caller's process dictionary.
+ *
+ * @example
+ * ```ts
+ * Process.get('request_id') // 42
+ * ```
+ */
+export function get(key: unknown, fallback?: unknown): unknown {
+  const d = selfProc(get).ext?.dict
+  return d?.has(key) === true ? d.get(key) : fallback
+}
+
+// ------------------------------------------------------------------ timers
+
+/**
+ * Sends `msg` to `dest` after `ms` milliseconds; returns a timer ref for {@link cancelTimer} /
+ * {@link readTimer}. A timer whose destination is a pid is cancelled when that process exits.
+ *
+ * @example
+ * ```ts
+ * const t = Process.sendAfter(Process.self(), 'tick', 1000)
+ * ```
+ */
+export function sendAfter(dest: Pid | string, msg: unknown, ms: number): Ref {
+  return sendAfterT(dest, msg, checkTimeout(ms, sendAfter), sendAfter)
+}
+
+/**
+ * Cancels a timer; returns the milliseconds that were left, or `false` if it already fired or was
+ * cancelled.
+ *
+ * @example
+ * ```ts
+ * Process.cancelTimer(t) // 998
+ * ```
+ */
+export function cancelTimer(ref: Ref): number | false {
+  if (!(ref instanceof Ref)) throw badArg('a timer reference', ref, cancelTimer)
+  return cancelT(ref)
+}
+
+/**
+ * Milliseconds left on a timer, or `false`.
+ *
+ * @example
+ * ```ts
+ * Process.readTimer(t) // 640
+ * ```
+ */
+export function readTimer(ref: Ref): number | false {
+  if (!(ref instanceof Ref)) throw badArg('a timer reference', ref, readTimer)
+  return readT(ref)
+}
+
+/**
+ * The name of the local node (`'nonode@nohost'` until distribution starts).
+ *
+ * @example
+ * ```ts
+ * Process.send(['kv', Process.nodeName()], 'ping')
+ * ```
+ */
+export function nodeName(): string {
+  return localNode.name
+}

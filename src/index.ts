@@ -1,0 +1,33 @@
+/**
+ * Beamish: Erlang/OTP for TypeScript.
+ *
+ * @example
+ * ```ts
+ * import { Process, exit } from 'beamish'
+ * ```
+ *
+ * @module
+ */
+import { ExitError } from './internal/errors.ts'
+
+export * as Errors from './Errors.ts'
+export * as Logger from './Logger.ts'
+export * as Process from './Process.ts'
+export * as Term from './Term.ts'
+export { P } from 'ts-pattern'
+export { Atom, List } from './Term.ts'
+export { Pid, Ref } from './Term.ts'
+
+/**
+ * Exits the calling process with `reason` (Elixir's `exit/1`): throws an {@link ExitError}
+ * that, uncaught, ends the process with exactly `reason` and no stack. `'normal'` ends it
+ * quietly; other reasons reach linked processes and monitors.
+ *
+ * @example
+ * ```ts
+ * Process.spawn(function* () { exit('shutdown') })
+ * ```
+ */
+export function exit(reason: unknown): never {
+  throw new ExitError(reason)
+}

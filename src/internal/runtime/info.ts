@@ -1,0 +1,65 @@
+import type { Pid } from '../term/pid.ts'
+import { EXITING, PARKED, type Proc, RUNNABLE, RUNNING, WAITING } from './proc.ts'
+
+export interface ProcessInfo {
+  readonly status: 'running' | 'runnable' | 'waiting' | 'exiting'
+  readonly messageQueueLen: number
+  readonly links: Pid[]
+  /** Processes this one monitors. */
+  readonly monitors: Pid[]
+  /** Processes monitoring this one. */
+  readonly monitoredBy: Pid[]
+  readonly registeredName: string | undefined
+  readonly trapExit: boolean
+  /** Resumes and messages handled: a stand-in for the BEAM's reductions. */
+  readonly reductions: number
+  /** Rough bytes used by the process (record, mailbox, links). */
+  readonly memory: number
+  /** The function the process was spawned with, as `name/arity`. */
+  readonly initialCall: string
+  readonly label: unknown
+  readonly parent: Pid | undefined
+  readonly ancestors: Pid[]
+}
+
+const STATUS = {
+  [RUNNABLE]: 'runnable',
+  [RUNNING]: 'running',
+  [WAITING]: 'waiting',
+  [PARKED]: 'waiting',
+} as const
+
+export function info(pid: Pid): ProcessInfo | undefined {
+  const p = pid.proc as Proc | null
+  if (p === null || !p.alive) return undefined
+  const x = p.ext
+  const queue = p.mailbox?.length ?? 0
+  const links = x?.links ? [...x.links].map((q) => q.pid) : []
+  const monitors = x?.monitors ? [...x.monitors.values()].map((m) => m.target) : []
+  const monitoredBy = x?.monitoredBy ? [...x.monitoredBy.values()].map((m) => m.watcher.pid) : []
+  const body = p.body
+  const ancestors: Pid[] = x?.ancestors ? [...x.ancestors] : []
+  if (ancestors.length === 0) {
+    // Plain processes: walk the parent chain while the parents are alive.
+    let par = p.parent
+    while (par !== null && ancestors.length < 32) {
+      ancestors.push(par)
+      par = (par.proc as Proc | null)?.parent ?? null
+    }
+  }
+  return {
+    status: p.status >= EXITING ? 'exiting' : STATUS[p.status as 0 | 1 | 2 | 3],
+    messageQueueLen: queue,
+    links,
+    monitors,
+    monitoredBy,
+    registeredName: x?.name ?? undefined,
+    trapExit: p.trapExit,
+    reductions: p.reductions,
+    memory: 360 + (x === null ? 0 : 200) + queue * 48 + (links.length + monitors.length + monitoredBy.length) * 64,
+    initialCall: x?.initialCall ?? (body === null ? 'unknown' : `${body.name || 'anonymous'}/${body.length}`),
+    label: x?.label,
+    parent: p.parent ?? undefined,
+    ancestors,
+  }
+}

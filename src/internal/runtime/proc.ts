@@ -1,0 +1,176 @@
+import { AsyncLocalStorage } from 'node:async_hooks'
+import { createError } from '../errors.ts'
+import { localNode } from '../term/nodeRef.ts'
+import { Pid } from '../term/pid.ts'
+import type { Ref } from '../term/ref.ts'
+import type { Deque } from './deque.ts'
+import type { ReceiveOp } from './receive.ts'
+
+/** Process life cycle. `waiting` = blocked in receive; `parked` = waiting on a promise. */
+export const RUNNABLE = 0
+export const RUNNING = 1
+export const WAITING = 2
+export const PARKED = 3
+export const EXITING = 4
+export const DEAD = 5
+export type Status = 0 | 1 | 2 | 3 | 4 | 5
+
+/** How the scheduler resumes a process next. */
+export const RESUME_NEXT = 0
+export const RESUME_THROW = 1
+/** A message was matched on arrival; its clause's handler still has to run in the process. */
+export const RESUME_MATCHED = 2
+/** The pending receive timed out; its `after` clause still has to run. */
+export const RESUME_TIMEOUT = 3
+export type ResumeMode = 0 | 1 | 2 | 3
+
+/** A generator body (the fast path). */
+export const KIND_GEN = 0
+/** An async body, or a plain function that returned a promise. */
+export const KIND_ASYNC = 1
+/** Not started yet: `resumeValue` holds the body to call in the first step. */
+export const KIND_START = 2
+
+export interface Monitor {
+  readonly ref: Ref
+  /** The watcher (who gets the DOWN). */
+  readonly watcher: Proc
+  /** The watched process's pid. */
+  readonly target: Pid
+  /** What the DOWN message names: the pid, or `[name, node]` for a monitor by name (M-b). */
+  readonly object: unknown
+  /** The monitor ref is also an alias (`monitor(…, {alias})`). */
+  alias: 'demonitor' | 'reply_demonitor' | null
+}
+
+/**
+ * Rarely used per-process state, allocated on first use. Why split from {@link Proc}: a million
+ * idle processes must stay small (target ≤ 700 B each), and most never link, trap or register.
+ */
+export class ProcExt {
+  links: Set<Proc> | null = null
+  /** Monitors this process holds, by ref. */
+  monitors: Map<Ref, Monitor> | null = null
+  /** Monitors on this process, by ref. */
+  monitoredBy: Map<Ref, Monitor> | null = null
+  /** Active aliases (refs) owned by this process. */
+  aliases: Set<Ref> | null = null
+  /** Registered name. */
+  name: string | null = null
+  label: unknown = undefined
+  initialCall: string | null = null
+  ancestors: Pid[] | null = null
+  dict: Map<unknown, unknown> | null = null
+  /** Error that ended the process (for crash reports). */
+  crash: unknown = undefined
+  /** Called once when the process has exited (used by behaviours and tests). */
+  onExit: ((reason: unknown) => void) | null = null
+}
+
+export class Proc {
+  readonly pid: Pid
+  status: Status = RUNNABLE
+  kind: 0 | 1 | 2 = KIND_GEN
+  trapExit = false
+  /** The generator being driven (KIND_GEN), or the async body's settle state. */
+  gen: Generator<unknown, unknown, unknown> | null = null
+  mailbox: Deque<unknown> | null = null
+  /** Messages ever appended (for ref marks); counts messages handed straight to a waiter too. */
+  appended = 0
+  /** The receive this process is blocked in (generator yield or awaited op). */
+  waiter: ReceiveOp<unknown> | null = null
+  /** The receive whose handler must run when the process resumes (RESUME_MATCHED / _TIMEOUT). */
+  resuming: ReceiveOp<unknown> | null = null
+  /** The promise a generator yielded and is parked on. */
+  parked: PromiseLike<unknown> | null = null
+  resumeMode: ResumeMode = RESUME_NEXT
+  resumeValue: unknown = undefined
+  parent: Pid | null
+  /** The function the process was spawned with (its "initial call"). */
+  body: Function | null = null
+  reductions = 0
+  exitReason: unknown = undefined
+  ext: ProcExt | null = null
+
+  constructor(pid: Pid, parent: Pid | null) {
+    this.pid = pid
+    this.parent = parent
+  }
+
+  x(): ProcExt {
+    return (this.ext ??= new ProcExt())
+  }
+
+  get alive(): boolean {
+    return this.status < EXITING
+  }
+}
+
+// ---------------------------------------------------------------- process table
+
+/** Live local processes by pid id. */
+export const table = new Map<number, Proc>()
+let nextId = 1
+let serial = 0
+
+// Why ids wrap at 2^28 like the BEAM's process index: a pid must stay encodable for peers that
+// did not negotiate V4_NC (15 bits of ID + 13 bits of serial); distribution splits it then.
+const MAX_ID = 0x0fffffff
+
+export function newPid(): Pid {
+  let id = nextId
+  for (;;) {
+    if (id > MAX_ID) {
+      id = 1
+      serial = (serial + 1) >>> 0
+    }
+    if (!table.has(id)) break
+    id++
+  }
+  nextId = id + 1
+  return new Pid(localNode, id, serial)
+}
+
+export function procOf(pid: Pid): Proc | null {
+  return pid.proc as Proc | null
+}
+
+// ---------------------------------------------------------------- current process
+
+/** The process whose code is running synchronously right now (set by the scheduler). */
+export let current: Proc | null = null
+
+export function setCurrent(p: Proc | null): void {
+  current = p
+}
+
+/**
+ * Async process bodies lose the scheduler's `current` after their first `await`; they run inside
+ * this storage instead. Why only them: AsyncLocalStorage slows every promise in the program once
+ * it is in use, and generator processes never need it.
+ */
+let als: AsyncLocalStorage<Proc> | null = null
+
+export function asyncStorage(): AsyncLocalStorage<Proc> {
+  return (als ??= new AsyncLocalStorage<Proc>())
+}
+
+/** The calling process, or `null` outside any process. */
+export function currentProc(): Proc | null {
+  if (current !== null) return current
+  if (als === null) return null
+  return als.getStore() ?? null
+}
+
+/** The calling process; throws ERR_BEAMISH_NOT_IN_PROCESS outside one. */
+export function self(caller?: Function): Proc {
+  const p = currentProc()
+  if (p === null) {
+    throw createError(
+      'ERR_BEAMISH_NOT_IN_PROCESS',
+      'this function must be called from inside a process (spawn one with Process.spawn, or use Process.run to run async code as a process)',
+      caller,
+    )
+  }
+  return p
+}

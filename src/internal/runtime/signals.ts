@@ -1,0 +1,280 @@
+import { badArg, createError, ExitError, ProcessTerminated } from '../errors.ts'
+import { localNode } from '../term/nodeRef.ts'
+import { Pid } from '../term/pid.ts'
+import { Ref } from '../term/ref.ts'
+import { reportCrash } from './crash.ts'
+import { names } from './names.ts'
+import { DEAD, EXITING, type Monitor, type Proc, table } from './proc.ts'
+import { deliver, timers } from './scheduler.ts'
+
+/**
+ * Exit signals, links, monitors and aliases, with exactly the BEAM's semantics (semantics.md
+ * §1, §4–§6, §8). Everything here runs synchronously on the scheduler thread; the "signal in
+ * flight" of the BEAM is the gap until the receiver next runs.
+ */
+
+// ------------------------------------------------------------------ termination
+
+const dying: Proc[] = []
+let reaping = false
+
+/**
+ * Terminates `p` with `reason`. Why a work list: a process's death sends exit signals that may
+ * kill its links, whose deaths kill theirs; handling them in a loop instead of by recursion
+ * keeps a 100,000-long link chain from overflowing the stack, and keeps per-pair signal order.
+ */
+export function terminate(p: Proc, reason: unknown): void {
+  if (p.status >= EXITING) return // P7: the first exit wins
+  p.status = EXITING
+  p.exitReason = reason
+  dying.push(p)
+  if (reaping) return
+  reaping = true
+  try {
+    for (let i = 0; i < dying.length; i++) finish(dying[i]!)
+  } finally {
+    dying.length = 0
+    reaping = false
+  }
+}
+
+function finish(p: Proc): void {
+  const reason = p.exitReason
+  const w = p.waiter
+  p.waiter = null
+  if (w !== null && w.timer !== null) timers.cancel(w.timer)
+  const rz = p.resuming
+  if (rz !== null && rz.timer !== null) timers.cancel(rz.timer)
+  p.gen = null
+  p.parked = null
+  p.resuming = null
+  p.resumeValue = undefined
+  p.mailbox = null
+  const x = p.ext
+  // P5: directly visible resources (the name) go before any EXIT/DOWN is sent.
+  if (x !== null && x.name !== null) {
+    names.delete(x.name)
+    x.name = null
+  }
+  table.delete(p.pid.id)
+  p.pid.proc = null
+  p.status = DEAD
+  if (x !== null) {
+    if (x.aliases !== null) for (const a of x.aliases) aliases.delete(a)
+    if (x.monitors !== null) {
+      for (const m of x.monitors.values()) {
+        const t = m.target.proc as Proc | null
+        t?.ext?.monitoredBy?.delete(m.ref)
+        if (m.alias !== null) aliases.delete(m.ref)
+      }
+    }
+    if (x.links !== null) {
+      const links = x.links
+      x.links = null
+      for (const q of links) {
+        q.ext!.links!.delete(p)
+        exitSignal(q, p.pid, reason, true)
+      }
+    }
+    if (x.monitoredBy !== null) {
+      const by = x.monitoredBy
+      x.monitoredBy = null
+      for (const m of by.values()) {
+        const watcher = m.watcher
+        watcher.ext!.monitors!.delete(m.ref)
+        if (m.alias !== null) aliases.delete(m.ref)
+        if (watcher.status < EXITING) deliver(watcher, ['DOWN', m.ref, 'process', m.object, reason])
+      }
+    }
+    if (x.crash !== undefined) reportCrash(p, x.crash)
+    const cb = x.onExit
+    if (cb !== null) {
+      x.onExit = null
+      cb(reason)
+    }
+  }
+  // An async body blocked in `await receive(…)` unwinds instead of waiting forever.
+  if (w !== null && w.reject !== null) {
+    const reject = w.reject
+    w.resolve = w.reject = null
+    reject(new ProcessTerminated(reason))
+  }
+}
+
+/**
+ * The exit reason for an exception that escaped a process body: `exit(reason)` gives exactly
+ * `reason` (P2); an Error gives `[error, stack]` like Elixir's `{exception, stacktrace}` (P3); any
+ * other thrown value gives `[['nocatch', value], stack]`.
+ */
+export function crashReason(e: unknown, p: Proc): unknown {
+  if (e instanceof ExitError) return e.reason
+  if (e instanceof ProcessTerminated) return p.exitReason ?? e.reason
+  if (e instanceof Error) {
+    p.x().crash = e
+    return [e, e.stack ?? '']
+  }
+  const stack = new Error().stack ?? ''
+  p.x().crash = ['nocatch', e]
+  return [['nocatch', e], stack]
+}
+
+/**
+ * Delivers an exit signal to `target` (semantics §5.1, all rows). `viaLink` marks signals from a
+ * terminated linked process; otherwise it is `exit(target, reason)` sent by `from`.
+ */
+export function exitSignal(target: Proc, from: Pid, reason: unknown, viaLink: boolean): void {
+  if (target.status >= EXITING) return
+  if (viaLink) {
+    if (target.trapExit) deliver(target, ['EXIT', from, reason]) // rows 1–4
+    else if (reason !== 'normal') terminate(target, reason) // rows 2–4: `kill` stays `kill`
+    return // row 1: normal is dropped
+  }
+  if (reason === 'kill') terminate(target, 'killed') // row 10: untrappable
+  else if (target.trapExit) deliver(target, ['EXIT', from, reason]) // rows 8, 9, 11
+  else if (reason === 'normal') {
+    if (from === target.pid) terminate(target, 'normal') // row 9: the documented irregularity
+  } else terminate(target, reason) // row 11
+}
+
+/** `exit(pid, reason)` from `sender` (or from outside any process when null). */
+export function exitPid(sender: Proc | null, pid: Pid, reason: unknown): void {
+  const q = pid.proc as Proc | null
+  if (q === null) return
+  exitSignal(q, sender?.pid ?? pid, reason, false)
+  // E-e: a process that just terminated itself does not run on.
+  if (sender !== null && sender === q && q.status >= EXITING) throw new ProcessTerminated(q.exitReason)
+}
+
+// ------------------------------------------------------------------ links
+
+export function link(p: Proc, pid: Pid, caller: Function): void {
+  if (pid === p.pid) return // L-a
+  const q = pid.proc as Proc | null
+  if (q === null || q.status >= EXITING) {
+    if (!pid.isLocal) return
+    // L-b: semi-synchronous failure for a dead local process.
+    if (p.trapExit) deliver(p, ['EXIT', pid, 'noproc'])
+    else throw createError('ERR_BEAMISH_NOPROC', `cannot link to ${pid}: no such process (noproc)`, caller)
+    return
+  }
+  const px = p.x()
+  const qx = q.x()
+  ;(px.links ??= new Set()).add(q)
+  ;(qx.links ??= new Set()).add(p)
+}
+
+export function unlink(p: Proc, pid: Pid): void {
+  const q = pid.proc as Proc | null
+  if (q === null) return
+  p.ext?.links?.delete(q)
+  q.ext?.links?.delete(p)
+}
+
+// ------------------------------------------------------------------ refs and aliases
+
+let refCounter = 0
+const REF_W2 = (Math.random() * 0x3ffff) | 0
+
+/** A fresh local reference; remembers the maker's mailbox position for the ref-receive optimisation. */
+export function makeRef(owner: Proc | null): Ref {
+  const n = ++refCounter
+  return new Ref(localNode, [n >>> 0, Math.floor(n / 0x100000000), REF_W2], owner === null ? -1 : owner.appended, owner)
+}
+
+/** Active aliases → their owner (§8). Monitor refs made with `{alias}` are here too. */
+export const aliases = new Map<Ref, Proc>()
+
+export function alias(p: Proc): Ref {
+  const ref = makeRef(p)
+  aliases.set(ref, p)
+  ;(p.x().aliases ??= new Set()).add(ref)
+  return ref
+}
+
+export function unalias(p: Proc, ref: Ref): boolean {
+  if (aliases.get(ref) !== p) return false
+  aliases.delete(ref)
+  p.ext?.aliases?.delete(ref)
+  const m = p.ext?.monitors?.get(ref)
+  if (m !== undefined) m.alias = null
+  return true
+}
+
+/** Delivers to an alias; inactive aliases drop the message before any mailbox (AL1). */
+export function sendAlias(ref: Ref, msg: unknown): void {
+  const p = aliases.get(ref)
+  if (p === undefined) return
+  const m = p.ext?.monitors?.get(ref)
+  if (m !== undefined && m.alias === 'reply_demonitor') demonitor(p, ref, false, false)
+  deliver(p, msg)
+}
+
+// ------------------------------------------------------------------ monitors
+
+export type MonitorTarget = Pid | string | readonly [string, string]
+
+/** `monitor(process, target)`: returns the ref; a dead target gives `DOWN … noproc` at once (M-d). */
+export function monitor(p: Proc, target: MonitorTarget, aliasMode: Monitor['alias'], caller: Function): Ref {
+  let pid: Pid | null = null
+  let object: unknown
+  if (target instanceof Pid) {
+    pid = target
+    object = target
+  } else if (typeof target === 'string') {
+    object = [target, localNode.name]
+    pid = names.get(target)?.pid ?? null
+  } else if (Array.isArray(target) && target.length === 2 && typeof target[0] === 'string' && typeof target[1] === 'string') {
+    object = [target[0], target[1]]
+    if (target[1] === localNode.name) pid = names.get(target[0])?.pid ?? null
+  } else {
+    throw badArg('a pid, a registered name or a [name, node] pair to monitor', target, caller)
+  }
+  const ref = makeRef(p)
+  const q = pid === null ? null : (pid.proc as Proc | null)
+  if (aliasMode !== null) {
+    aliases.set(ref, p)
+  }
+  if (q === null || q.status >= EXITING) {
+    // Why keep the alias of a monitor that fired at once: `demonitor`/DOWN delivery removes it, as
+    // for any monitor, and a caller using it for a reply must still see the DOWN first.
+    if (aliasMode !== null) aliases.delete(ref)
+    deliver(p, ['DOWN', ref, 'process', object, 'noproc'])
+    return ref
+  }
+  if (q === p) return ref // M-i: never fires while we are alive
+  const m: Monitor = { ref, watcher: p, target: q.pid, object, alias: aliasMode }
+  ;(p.x().monitors ??= new Map()).set(ref, m)
+  ;(q.x().monitoredBy ??= new Map()).set(ref, m)
+  return ref
+}
+
+/**
+ * `demonitor(ref, [flush?, info?])` (M-g, M-h). Returns what Erlang's `info` option returns:
+ * true when the monitor was found and removed; with `flush` and `info`, false exactly when a
+ * DOWN had to be flushed.
+ */
+export function demonitor(p: Proc, ref: Ref, flush: boolean, info: boolean): boolean {
+  const m = p.ext?.monitors?.get(ref)
+  let found = false
+  if (m !== undefined) {
+    found = true
+    p.ext!.monitors!.delete(ref)
+    const t = m.target.proc as Proc | null
+    t?.ext?.monitoredBy?.delete(ref)
+  }
+  if (aliases.get(ref) === p && p.ext?.aliases?.has(ref) !== true) aliases.delete(ref)
+  if (flush) {
+    const mb = p.mailbox
+    if (mb !== null) {
+      for (let i = 0; i < mb.length; i++) {
+        const msg = mb.at(i)
+        if (Array.isArray(msg) && msg.length === 5 && msg[0] === 'DOWN' && msg[1] === ref) {
+          mb.removeAt(i)
+          if (info) return false
+          break
+        }
+      }
+    }
+  }
+  return info ? found : true
+}

@@ -1,0 +1,131 @@
+import { badArg, createError } from '../errors.ts'
+import { Pid } from '../term/pid.ts'
+import { Ref } from '../term/ref.ts'
+import { copyMessage } from './copy.ts'
+import { checkName, names, register } from './names.ts'
+import { currentProc, EXITING, KIND_START, newPid, Proc, type Proc as ProcT, table } from './proc.ts'
+import { transport } from './remote.ts'
+import { deliver, enqueue } from './scheduler.ts'
+import { link, monitor, sendAlias } from './signals.ts'
+import { localNode } from '../term/nodeRef.ts'
+
+export interface SpawnOptions {
+  /** Link the new process to the caller, atomically (L-g). */
+  readonly link?: boolean
+  /** Monitor the new process from the caller, atomically; `spawn` then returns `[pid, ref]`. */
+  readonly monitor?: boolean
+  /** Start with `trapExit` on. */
+  readonly trapExit?: boolean
+  /** Register the new process under this name before it runs. */
+  readonly name?: string
+  /** A label shown by `Process.info` and crash reports (Elixir 1.17's `Process.set_label`). */
+  readonly label?: unknown
+}
+
+const OPTION_KEYS = new Set(['link', 'monitor', 'trapExit', 'name', 'label'])
+const GeneratorFunction = Object.getPrototypeOf(function* () {}).constructor
+const AsyncGeneratorFunction = Object.getPrototypeOf(async function* () {}).constructor
+
+export function checkSpawnOptions(opts: unknown, caller: Function): SpawnOptions {
+  if (opts === undefined) return {}
+  if (typeof opts !== 'object' || opts === null || Array.isArray(opts)) {
+    throw badArg('spawn options to be an object', opts, caller, 'ERR_BEAMISH_INVALID_OPTION')
+  }
+  for (const k of Object.keys(opts)) {
+    if (!OPTION_KEYS.has(k)) {
+      throw createError(
+        'ERR_BEAMISH_INVALID_OPTION',
+        `unknown spawn option ${JSON.stringify(k)}. The valid options are:\n\n  * link\n  * monitor\n  * trapExit\n  * name\n  * label\n`,
+        caller,
+      )
+    }
+  }
+  return opts as SpawnOptions
+}
+
+/** Creates, links/monitors/registers and schedules a process. Validates before creating anything. */
+export function spawnProc(
+  body: unknown,
+  args: readonly unknown[],
+  opts: SpawnOptions,
+  caller: Function,
+): { proc: ProcT; ref: Ref | undefined } {
+  if (typeof body !== 'function') {
+    throw badArg('a process body (a generator function, an async function or a function)', body, caller)
+  }
+  if (body instanceof AsyncGeneratorFunction) {
+    throw createError(
+      'ERR_BEAMISH_BADARG',
+      'an async generator cannot be a process body: use a generator function (function*) with yield* receive(…), or an async function with await receive(…)',
+      caller,
+    )
+  }
+  const parent = currentProc()
+  if ((opts.link === true || opts.monitor === true) && parent === null) {
+    throw createError(
+      'ERR_BEAMISH_NOT_IN_PROCESS',
+      `spawn with ${opts.link === true ? 'link' : 'monitor'} must be called from inside a process (the link or monitor needs an owner)`,
+      caller,
+    )
+  }
+  if (opts.name !== undefined) {
+    const n = checkName(opts.name, caller)
+    const holder = names.get(n)
+    if (holder !== undefined) {
+      throw createError('ERR_BEAMISH_NAME_TAKEN', `cannot spawn as ${JSON.stringify(n)}: the name is already registered to ${holder.pid}`, caller)
+    }
+  }
+  const pid = newPid()
+  const p = new Proc(pid, parent === null ? null : parent.pid)
+  pid.proc = p
+  table.set(pid.id, p)
+  p.body = body
+  if (opts.trapExit === true) p.trapExit = true
+  if (opts.label !== undefined) p.x().label = opts.label
+  if (opts.name !== undefined) register(opts.name, pid, caller)
+  if (opts.link === true) link(parent!, pid, caller)
+  const ref = opts.monitor === true ? monitor(parent!, pid, null, caller) : undefined
+  if (body instanceof GeneratorFunction) {
+    p.gen = args.length === 0 ? body() : body(...args)
+  } else {
+    p.kind = KIND_START
+    p.resumeValue = args.length === 0 ? body : () => body(...args)
+  }
+  enqueue(p)
+  return { proc: p, ref }
+}
+
+/**
+ * `send(dest, msg)` (O5): a pid never fails (dead: dropped); a registered name that is not
+ * registered throws like the BEAM's badarg; `[name, node]` and aliases never throw.
+ */
+export function sendTo(dest: unknown, msg: unknown, caller: Function): void {
+  if (dest instanceof Pid) {
+    const p = dest.proc as ProcT | null
+    if (p !== null) {
+      if (p.status < EXITING) deliver(p, copyMessage(msg))
+    } else if (dest.node !== localNode) transport?.sendPid(dest, msg)
+    return
+  }
+  if (typeof dest === 'string') {
+    const p = names.get(dest)
+    if (p === undefined) {
+      throw createError('ERR_BEAMISH_NOPROC', `cannot send to ${JSON.stringify(dest)}: no process is registered under that name (badarg)`, caller)
+    }
+    deliver(p, copyMessage(msg))
+    return
+  }
+  if (dest instanceof Ref) {
+    if (dest.node === localNode) sendAlias(dest, copyMessage(msg))
+    else transport?.sendAlias(dest, msg)
+    return
+  }
+  if (Array.isArray(dest) && dest.length === 2 && typeof dest[0] === 'string' && typeof dest[1] === 'string') {
+    if (dest[1] === localNode.name) {
+      const p = names.get(dest[0])
+      if (p !== undefined) deliver(p, copyMessage(msg))
+    } else transport?.sendName(dest[0], dest[1], msg)
+    return
+  }
+  throw badArg('a pid, a registered name, a [name, node] pair or an alias to send to', dest, caller)
+}

@@ -1,0 +1,161 @@
+/**
+ * Time for the runtime: a {@link Clock} interface (so a deterministic simulation can swap in
+ * virtual time later) and a single timer heap.
+ *
+ * Why a heap instead of one Node timer per timeout: a million processes each blocked in
+ * `receive … after` would otherwise be a million `setTimeout` handles. Here they are heap
+ * entries, and only the earliest deadline holds a real timer.
+ */
+export interface Clock {
+  /** Monotonic milliseconds. */
+  now(): number
+  /** Calls `fn` once after at least `ms` milliseconds; returns a handle for {@link Clock.cancel}. */
+  schedule(fn: () => void, ms: number): unknown
+  cancel(handle: unknown): void
+}
+
+export const systemClock: Clock = {
+  now: () => performance.now(),
+  // Why the handle is not unref'd: a process waiting in `receive … after` or `sleep` is work in
+  // progress, like a pending setTimeout; Node exits only when no process can make progress.
+  schedule: (fn, ms) => setTimeout(fn, ms),
+  cancel: (h) => clearTimeout(h as NodeJS.Timeout),
+}
+
+export class TimerEntry {
+  deadline: number
+  seq: number
+  fn: ((entry: TimerEntry) => void) | null
+  /** Free slot for the owner (the process, the message to send, …). */
+  data: unknown
+  index = -1
+  constructor(deadline: number, seq: number, fn: (entry: TimerEntry) => void, data: unknown) {
+    this.deadline = deadline
+    this.seq = seq
+    this.fn = fn
+    this.data = data
+  }
+  get active(): boolean {
+    return this.index >= 0
+  }
+}
+
+export class TimerHeap {
+  private heap: TimerEntry[] = []
+  private seq = 0
+  private armed: unknown = null
+  private armedAt = Number.POSITIVE_INFINITY
+  clock: Clock
+
+  constructor(clock: Clock) {
+    this.clock = clock
+  }
+
+  get size(): number {
+    return this.heap.length
+  }
+
+  /** Runs `fn(entry)` after `ms` milliseconds unless cancelled first. */
+  add(ms: number, fn: (entry: TimerEntry) => void, data: unknown = null): TimerEntry {
+    const e = new TimerEntry(this.clock.now() + ms, this.seq++, fn, data)
+    const h = this.heap
+    e.index = h.length
+    h.push(e)
+    this.up(e.index)
+    if (e.deadline < this.armedAt) this.arm()
+    return e
+  }
+
+  /** Removes the entry; returns false when it already fired or was cancelled. */
+  cancel(e: TimerEntry): boolean {
+    if (e.index < 0) return false
+    this.removeAt(e.index)
+    e.fn = null
+    return true
+  }
+
+  /** Milliseconds left before the entry fires (0 when due), or -1 when not active. */
+  remaining(e: TimerEntry): number {
+    if (e.index < 0) return -1
+    return Math.max(0, Math.ceil(e.deadline - this.clock.now()))
+  }
+
+  private arm(): void {
+    if (this.armed !== null) this.clock.cancel(this.armed)
+    const first = this.heap[0]
+    if (first === undefined) {
+      this.armed = null
+      this.armedAt = Number.POSITIVE_INFINITY
+      return
+    }
+    this.armedAt = first.deadline
+    this.armed = this.clock.schedule(() => this.fire(), Math.max(0, first.deadline - this.clock.now()))
+  }
+
+  private fire(): void {
+    this.armed = null
+    this.armedAt = Number.POSITIVE_INFINITY
+    const now = this.clock.now()
+    let first = this.heap[0]
+    // Why `+ 1`: setTimeout may fire up to a millisecond early relative to performance.now().
+    while (first !== undefined && first.deadline <= now + 1) {
+      this.removeAt(0)
+      const fn = first.fn
+      first.fn = null
+      if (fn !== null) fn(first)
+      first = this.heap[0]
+    }
+    if (this.armed === null) this.arm()
+  }
+
+  private removeAt(i: number): void {
+    const h = this.heap
+    const e = h[i]!
+    const last = h.pop()!
+    e.index = -1
+    if (i < h.length) {
+      h[i] = last
+      last.index = i
+      this.down(i)
+      this.up(last.index)
+    }
+  }
+
+  private less(a: TimerEntry, b: TimerEntry): boolean {
+    return a.deadline < b.deadline || (a.deadline === b.deadline && a.seq < b.seq)
+  }
+
+  private up(i: number): void {
+    const h = this.heap
+    const e = h[i]!
+    while (i > 0) {
+      const pi = (i - 1) >> 1
+      const parent = h[pi]!
+      if (!this.less(e, parent)) break
+      h[i] = parent
+      parent.index = i
+      i = pi
+    }
+    h[i] = e
+    e.index = i
+  }
+
+  private down(i: number): void {
+    const h = this.heap
+    const n = h.length
+    const e = h[i]!
+    for (;;) {
+      const l = 2 * i + 1
+      if (l >= n) break
+      const r = l + 1
+      const c = r < n && this.less(h[r]!, h[l]!) ? r : l
+      const child = h[c]!
+      if (!this.less(child, e)) break
+      h[i] = child
+      child.index = i
+      i = c
+    }
+    h[i] = e
+    e.index = i
+  }
+}

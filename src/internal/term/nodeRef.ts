@@ -1,0 +1,62 @@
+/**
+ * The identity of a node as pids, refs and ports carry it: its name and its creation (an
+ * incarnation number, so a restarted node's old pids are not mistaken for new ones).
+ *
+ * Why one shared object per node instead of a name string in every pid: the local node's name
+ * changes when distribution starts (`nonode@nohost` → `ts@host`), and every local pid made before
+ * must then report the new name, exactly as on the BEAM. Remote node refs are interned per
+ * (name, creation) so that pids from the wire compare with `===`.
+ */
+export class NodeRef {
+  /** Atom text of the node name, e.g. `"nonode@nohost"` or `"ts@localhost"`. */
+  name: string
+  /** Incarnation of the node (32-bit). 0 for a node that is not distributed. */
+  creation: number
+  /**
+   * The small number the BEAM prints as the first field of a pid (`#PID<X.N.S>`): 0 for the
+   * local node, a per-node index for remote nodes.
+   */
+  readonly index: number
+
+  constructor(name: string, creation: number, index: number) {
+    this.name = name
+    this.creation = creation
+    this.index = index
+  }
+
+  get isLocal(): boolean {
+    return this.index === 0
+  }
+}
+
+/** The local node. Its name and creation are set by distribution (`Node.start`). */
+export const localNode: NodeRef = new NodeRef('nonode@nohost', 0, 0)
+
+const remoteNodes = new Map<string, NodeRef>()
+let nextIndex = 1
+
+/**
+ * The interned `NodeRef` for a node name and creation. The local node's own name resolves to
+ * {@link localNode} when the creation matches.
+ */
+export function nodeRef(name: string, creation: number): NodeRef {
+  if (name === localNode.name && creation === localNode.creation) return localNode
+  const key = `${creation}/${name}`
+  let ref = remoteNodes.get(key)
+  if (ref === undefined) {
+    ref = new NodeRef(name, creation, nextIndex++)
+    remoteNodes.set(key, ref)
+  }
+  return ref
+}
+
+/** The interned `NodeRef` if it already exists, without creating it (for table limits). */
+export function findNodeRef(name: string, creation: number): NodeRef | undefined {
+  if (name === localNode.name && creation === localNode.creation) return localNode
+  return remoteNodes.get(`${creation}/${name}`)
+}
+
+/** How many remote node identities are interned (for limits and tests). */
+export function remoteNodeCount(): number {
+  return remoteNodes.size
+}

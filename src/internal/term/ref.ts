@@ -1,0 +1,59 @@
+import { localNode, type NodeRef } from './nodeRef.ts'
+
+/**
+ * A unique reference (`make_ref()`), also used for monitors and process aliases. Prints as
+ * `#Reference<0.A.B.C>`. Carries its node and up to five 32-bit id words, as the External Term
+ * Format does.
+ */
+export class Ref {
+  readonly node: NodeRef
+  /** Id words, least significant first (as in NEWER_REFERENCE_EXT). */
+  readonly ids: readonly number[]
+  /**
+   * @internal For local refs: the owner's mailbox append-count when the ref was made. A receive
+   * whose every clause names this ref can skip every message older than that (BEAM's
+   * ref-marker optimisation), so a call reply is found in O(1) in a busy mailbox.
+   */
+  mark: number
+  /** @internal The process that made the ref (local refs only). */
+  owner: unknown
+
+  constructor(node: NodeRef, ids: readonly number[], mark = -1, owner: unknown = null) {
+    this.node = node
+    this.ids = ids
+    this.mark = mark
+    this.owner = owner
+  }
+
+  /** A stable string key for maps: equal refs give equal keys. */
+  get key(): string {
+    return `${this.node.index}.${this.ids.join('.')}`
+  }
+
+  static equals(a: Ref, b: Ref): boolean {
+    if (a === b) return true
+    if (a.node !== b.node || a.ids.length !== b.ids.length) return false
+    for (let i = 0; i < a.ids.length; i++) if (a.ids[i] !== b.ids[i]) return false
+    return true
+  }
+
+  get isLocal(): boolean {
+    return this.node === localNode
+  }
+
+  toString(): string {
+    return `#Reference<${this.node.index}.${[...this.ids].reverse().join('.')}>`
+  }
+
+  toJSON(): string {
+    return this.toString()
+  }
+
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.toString()
+  }
+}
+
+export function isRef(x: unknown): x is Ref {
+  return x instanceof Ref
+}
