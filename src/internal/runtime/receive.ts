@@ -136,7 +136,9 @@ export type PatternType<Pat> = Pat extends (m: any) => m is infer X
   ? X
   : Pat extends (m: any) => boolean
     ? unknown
-    : P.infer<Pat & P.Pattern<unknown>>
+    : Pat extends P.Pattern<any>
+      ? P.infer<Pat>
+      : unknown
 
 /** What `receive(...items)` evaluates to. */
 export type ResultOf<I> = I extends Clause<infer R> ? R : I extends After<infer R> ? R : PatternType<I>

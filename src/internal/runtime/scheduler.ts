@@ -35,8 +35,9 @@ const GEN_THROW = GeneratorPrototype.throw
 
 export const timers = new TimerHeap(systemClock)
 
-// Holds processes to resume and awaited receives to settle (see settleAsync).
-const runq = new Deque<Proc | ReceiveOp<unknown>>(1024)
+const runq = new Deque<Proc>(1024)
+/** Awaited receives whose message (or timeout) came: settled in the process (settleAsync). */
+const settleq = new Deque<ReceiveOp<unknown>>(16)
 let draining = false
 let kicked = false
 /** Reductions a process may use before it goes to the back of the run queue (fairness). */
@@ -52,7 +53,7 @@ export function enqueue(p: Proc): void {
 }
 
 function enqueueSettle(op: ReceiveOp<unknown>): void {
-  runq.push(op)
+  settleq.push(op)
   if (!draining && !kicked) kick()
 }
 
@@ -69,52 +70,37 @@ function drain(): void {
   kicked = false
   if (draining) return
   draining = true
-  const start = performance.now()
+  const began = performance.now()
   let n = 0
   try {
-    let p: Proc | ReceiveOp<unknown> | undefined
-    while ((p = runq.shift()) !== undefined) {
-      if (p instanceof ReceiveOp) settleAsync(p)
-      else if (p.status === RUNNABLE) step(p)
-      if ((++n & (SLICE_STEPS - 1)) === 0 && performance.now() - start > SLICE_MS) break
+    for (;;) {
+      const p = runq.shift()
+      if (p === undefined) {
+        if (settleq.length === 0) break
+        settleAsync(settleq.shift()!)
+        continue
+      }
+      if (p.status === RUNNABLE) {
+        p.status = RUNNING
+        setCurrent(p)
+        if (p.kind === KIND_GEN) runGen(p)
+        else startBody(p)
+      }
+      if (settleq.length !== 0) settleAsync(settleq.shift()!)
+      if ((++n & (SLICE_STEPS - 1)) === 0 && performance.now() - began > SLICE_MS) break
     }
   } finally {
     setCurrent(null)
     draining = false
   }
-  if (runq.length > 0) {
+  if (runq.length > 0 || settleq.length > 0) {
     kicked = true
     setImmediate(drain)
   }
 }
 
-/** Runs the scheduler now until the run queue is empty (tests, benchmarks, shutdown). */
-export function runUntilIdle(): void {
-  if (draining) return
-  while (runq.length > 0) {
-    draining = true
-    try {
-      let p: Proc | ReceiveOp<unknown> | undefined
-      while ((p = runq.shift()) !== undefined) {
-        if (p instanceof ReceiveOp) settleAsync(p)
-        else if (p.status === RUNNABLE) step(p)
-      }
-    } finally {
-      setCurrent(null)
-      draining = false
-    }
-  }
-}
-
 export function runQueueLength(): number {
-  return runq.length
-}
-
-function step(p: Proc): void {
-  p.status = RUNNING
-  setCurrent(p)
-  if (p.kind === KIND_GEN) runGen(p)
-  else start(p)
+  return runq.length + settleq.length
 }
 
 /**
@@ -122,7 +108,7 @@ function step(p: Proc): void {
  * context, so an async body keeps its process across `await`s), then drive what it returned: a
  * generator becomes the process body, a promise is awaited, anything else ends the process.
  */
-function start(p: Proc): void {
+function startBody(p: Proc): void {
   const body = p.resumeValue as () => unknown
   p.resumeValue = undefined
   let r: unknown
@@ -191,7 +177,7 @@ function runGen(p: Proc): void {
   let mode = p.resumeMode
   let input = p.resumeValue
   p.resumeValue = undefined
-  if (mode === RESUME_MATCHED || mode === RESUME_TIMEOUT) {
+  if (mode >= RESUME_MATCHED) {
     const op = p.resuming!
     p.resuming = null
     try {
@@ -222,7 +208,9 @@ function runGen(p: Proc): void {
       const i = mb === null || mb.length === 0 ? -1 : scan(p, op)
       if (i < 0) {
         if (op.timeout !== 0) {
-          wait(p, op)
+          p.waiter = op
+          p.status = WAITING
+          if (op.timeout > 0) op.timer = timers.add(op.timeout, onReceiveTimeout, p)
           return
         }
         mode = RESUME_NEXT
@@ -235,11 +223,14 @@ function runGen(p: Proc): void {
       } else {
         const msg = i === 0 ? mb!.shift() : mb!.removeAt(i)
         mode = RESUME_NEXT
-        try {
-          input = runHandler(op, op.matchedClause, msg)
-        } catch (e) {
-          input = e
-          mode = RESUME_THROW
+        if (op.handlers === null) input = msg
+        else {
+          try {
+            input = runHandler(op, op.matchedClause, msg)
+          } catch (e) {
+            input = e
+            mode = RESUME_THROW
+          }
         }
       }
     } else if (op !== null && typeof op === 'object' && typeof (op as PromiseLike<unknown>).then === 'function') {
@@ -305,12 +296,6 @@ export function scan(p: Proc, op: ReceiveOp<unknown>): number {
     }
   }
   return -1
-}
-
-function wait(p: Proc, op: ReceiveOp<unknown>): void {
-  p.waiter = op
-  p.status = WAITING
-  if (op.timeout > 0) op.timer = timers.add(op.timeout, onReceiveTimeout, p)
 }
 
 function onReceiveTimeout(e: TimerEntry): void {
@@ -394,27 +379,44 @@ export function deliver(p: Proc, msg: unknown): void {
   p.appended++
   const w = p.waiter
   if (w !== null) {
-    const c = w.accept(msg)
-    if (c >= 0) {
-      p.waiter = null
-      if (w.timer !== null) {
-        timers.cancel(w.timer)
-        w.timer = null
-      }
-      w.matchedClause = c
-      if (w.resolve !== null) {
-        w.proc = p
-        w.msg = msg
-        enqueueSettle(w)
+    const ms = w.matchers
+    let c = 0
+    if (ms !== null) {
+      c = w.accept(msg)
+      if (c < 0) {
+        pushMailbox(p, msg)
         return
       }
-      p.resuming = w
-      p.resumeMode = RESUME_MATCHED
-      p.resumeValue = msg
-      enqueue(p)
+    }
+    p.waiter = null
+    if (w.timer !== null) {
+      timers.cancel(w.timer)
+      w.timer = null
+    }
+    w.matchedClause = c
+    if (w.resolve !== null) {
+      w.proc = p
+      w.msg = msg
+      enqueueSettle(w)
       return
     }
+    p.resumeValue = msg
+    // Why two modes: a clause without a handler resumes with the message itself, so the hot
+    // path (plain patterns, `receive()`) skips the handler dispatch in runGen.
+    if (w.handlers === null || w.handlers[c] === null) p.resumeMode = RESUME_NEXT
+    else {
+      p.resuming = w
+      p.resumeMode = RESUME_MATCHED
+    }
+    p.status = RUNNABLE
+    runq.push(p)
+    if (!draining && !kicked) kick()
+    return
   }
+  pushMailbox(p, msg)
+}
+
+function pushMailbox(p: Proc, msg: unknown): void {
   const mb = p.mailbox
   if (mb === null) (p.mailbox = new Deque()).push(msg)
   else mb.push(msg)

@@ -71,6 +71,14 @@ export class TimerHeap {
     if (e.index < 0) return false
     this.removeAt(e.index)
     e.fn = null
+    // Why: an armed Node timer with nothing left to do would keep the program alive until it
+    // fires (a cancelled one-hour `after` must not delay exit). A non-empty heap keeps the
+    // armed timer: if it fires early it just re-arms.
+    if (this.heap.length === 0 && this.armed !== null) {
+      this.clock.cancel(this.armed)
+      this.armed = null
+      this.armedAt = Number.POSITIVE_INFINITY
+    }
     return true
   }
 
