@@ -11,6 +11,7 @@
 import { ExitError } from './internal/errors.ts'
 
 export * as Errors from './Errors.ts'
+export * as GenServer from './GenServer.ts'
 export * as Logger from './Logger.ts'
 export * as Process from './Process.ts'
 export * as Term from './Term.ts'

@@ -14,12 +14,16 @@ export function errorBanner(err: Error): string {
   return `** (${err.name}) ${err.message}`
 }
 
+// Frames of Beamish's own machinery (the scheduler, the GenServer loop) say nothing about the
+// user's bug; reports leave them out. The exit reason keeps the full stack.
+const INTERNAL_FRAME = /[/\\]src[/\\]internal[/\\](runtime[/\\])?[a-zA-Z]+\.[jt]s:|^\s+at [^ ]*\.next \(<anonymous>\)|^\s+at Generator\.(next|throw)/
+
 /** Stack lines of an error without its first (message) line, indented like Elixir's. */
 export function stackLines(stack: string | undefined): string[] {
   if (stack === undefined) return []
   return stack
     .split('\n')
-    .filter((l) => /^\s+at /.test(l))
+    .filter((l) => /^\s+at /.test(l) && !INTERNAL_FRAME.test(l))
     .map((l) => `    ${l.trim()}`)
 }
 

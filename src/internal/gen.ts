@@ -1,0 +1,259 @@
+import { badArg, createError, ExitError } from './errors.ts'
+import { inspect } from './format.ts'
+import { copyMessage } from './runtime/copy.ts'
+import { names } from './runtime/names.ts'
+import { currentProc, EXITING, type Proc, self } from './runtime/proc.ts'
+import { Op } from './runtime/op.ts'
+import { ReceiveOp } from './runtime/receive.ts'
+import { deliver } from './runtime/scheduler.ts'
+import * as sig from './runtime/signals.ts'
+import { sendTo } from './runtime/spawn.ts'
+import { localNode } from './term/nodeRef.ts'
+import { List } from './term/misc.ts'
+import { Pid } from './term/pid.ts'
+import { Ref } from './term/ref.ts'
+
+/**
+ * The generic machinery every behaviour shares (OTP's `gen`): name registration and lookup
+ * (local, `via`, and a hook for global names), `call` = monitor + tagged send + the first of
+ * reply / DOWN / timeout, `reply`, and `stop`. Wire shapes are OTP's own, so a BEAM node can
+ * call a Beamish server and back without translation:
+ *
+ *   request `['$gen_call', [callerPid, tag], request]`, tag = the improper list `[alias | mref]`,
+ *   reply `[tag, reply]` sent to the alias; cast `['$gen_cast', request]`.
+ */
+
+/** A `via` registry (Elixir's `{:via, module, term}`): `Registry` implements it. */
+export interface ViaModule {
+  registerName(key: unknown, pid: Pid): boolean
+  unregisterName(key: unknown): void
+  whereisName(key: unknown): Pid | undefined
+}
+
+/** A global name registry (`{:global, term}`); installed by distribution. */
+export let globalNames: ViaModule | null = null
+export function setGlobalNames(g: ViaModule | null): void {
+  globalNames = g
+}
+
+/** How a server may be named at start. */
+export type Name = string | { readonly via: ViaModule; readonly key: unknown } | { readonly global: unknown }
+
+/** What `call`/`cast`/`stop` accept: a pid, a name, or `[name, node]` for a name on another node. */
+export type ServerRef = Pid | Name | readonly [string, string]
+
+/** `[callerPid, tag]`: who to `reply` to. */
+export type From = readonly [Pid, unknown]
+
+/** Validates the `name` start option with Elixir's error text. */
+export function checkName(name: unknown, caller: Function): Name | undefined {
+  if (name === undefined || name === null) return undefined
+  if (typeof name === 'string' && name.length > 0 && name !== 'undefined') return name
+  if (typeof name === 'object' && !Array.isArray(name)) {
+    const o = name as Record<string, unknown>
+    if ('via' in o && 'key' in o && isVia(o.via)) return name as Name
+    if ('global' in o && Object.keys(o).length === 1) return name as Name
+  }
+  throw createError(
+    'ERR_BEAMISH_INVALID_NAME',
+    `expected the name option to be one of the following:\n\n  * undefined (no name)\n  * a string (a local name)\n  * { global: term }\n  * { via: module, key: term } (module implements registerName, unregisterName, whereisName)\n\nGot: ${inspect(name)}`,
+    caller,
+  )
+}
+
+function isVia(v: unknown): v is ViaModule {
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    typeof (v as ViaModule).registerName === 'function' &&
+    typeof (v as ViaModule).whereisName === 'function' &&
+    typeof (v as ViaModule).unregisterName === 'function'
+  )
+}
+
+/** Registers `pid` under `name`; returns the pid already holding it on a clash, else undefined. */
+export function registerName(name: Name, pid: Pid): Pid | undefined {
+  if (typeof name === 'string') {
+    const holder = names.get(name)
+    if (holder !== undefined) return holder.pid
+    const p = pid.proc as Proc
+    names.set(name, p)
+    p.x().name = name
+    return undefined
+  }
+  const reg = 'via' in name ? name.via : globalNames
+  const key = 'via' in name ? name.key : name.global
+  if (reg === null) throw createError('ERR_BEAMISH_INVALID_NAME', 'global names need distribution (Node.start) first')
+  if (reg.registerName(key, pid)) return undefined
+  return reg.whereisName(key) ?? pid
+}
+
+export function unregisterName(name: Name | undefined): void {
+  if (name === undefined) return
+  if (typeof name === 'string') {
+    const p = names.get(name)
+    if (p !== undefined) {
+      names.delete(name)
+      p.x().name = null
+    }
+    return
+  }
+  if ('via' in name) name.via.unregisterName(name.key)
+  else globalNames?.unregisterName(name.global)
+}
+
+/** Resolves a server reference to a pid, a remote `[name, node]`, or undefined (noproc). */
+export function whereis(server: ServerRef): Pid | readonly [string, string] | undefined {
+  if (server instanceof Pid) return server
+  if (typeof server === 'string') return names.get(server)?.pid
+  if (Array.isArray(server)) {
+    const [n, node] = server as readonly [string, string]
+    if (node === localNode.name) return names.get(n)?.pid
+    return server as readonly [string, string]
+  }
+  const o = server as Exclude<Name, string>
+  if ('via' in o) return o.via.whereisName(o.key)
+  return globalNames?.whereisName(o.global)
+}
+
+export function checkServer(server: unknown, caller: Function): ServerRef {
+  if (
+    server instanceof Pid ||
+    (typeof server === 'string' && server.length > 0) ||
+    (Array.isArray(server) && server.length === 2 && typeof server[0] === 'string' && typeof server[1] === 'string') ||
+    (typeof server === 'object' && server !== null && ('via' in server || 'global' in server))
+  ) {
+    return server as ServerRef
+  }
+  throw badArg('a server: a pid, a registered name, [name, node], { via, key } or { global }', server, caller)
+}
+
+export function checkCallTimeout(t: unknown, caller: Function): number {
+  if (t === Number.POSITIVE_INFINITY || t === 'infinity') return -1
+  if (typeof t === 'number' && Number.isInteger(t) && t >= 0) return t
+  throw badArg('a timeout: a non-negative integer of milliseconds or Infinity', t, caller, 'ERR_BEAMISH_INVALID_TIMEOUT')
+}
+
+/** The exception a failed call raises in the caller: `[reason, [mod, fn, args]]`, Elixir's shape. */
+export function callExit(reason: unknown, mod: string, fn: string, args: unknown[]): ExitError {
+  return new ExitError([reason, [mod, fn, args]])
+}
+
+function isReplyTo(tag: List, mref: Ref): (m: unknown) => boolean {
+  return (m) => {
+    if (!Array.isArray(m) || m.length !== 2) return false
+    const t = m[0]
+    return t === tag || (t instanceof List && t.tail instanceof Ref && Ref.equals(t.tail, mref))
+  }
+}
+
+function isDown(mref: Ref): (m: unknown) => boolean {
+  return (m) => Array.isArray(m) && m.length === 5 && m[0] === 'DOWN' && m[1] === mref
+}
+
+/**
+ * `call(server, request, timeout)`. The caller monitors the server with an alias, sends
+ * `$gen_call` tagged `[alias | mref]`, and waits for the reply or the DOWN; on timeout it removes
+ * the monitor and alias, so a late reply is dropped before it reaches the mailbox (AL2).
+ */
+export function* doCall(
+  server: ServerRef,
+  request: unknown,
+  timeout: number,
+  mod: string,
+  timeoutArg: unknown,
+  kind: '$gen_call' | 'system' = '$gen_call',
+): Generator<unknown, unknown, unknown> {
+  const p = self(doCall)
+  const args = [server, request, timeoutArg]
+  const dest = whereis(server)
+  if (dest === undefined) throw callExit('noproc', mod, 'call', args)
+  if (dest === p.pid) throw callExit('calling_self', mod, 'call', args)
+  const mref = sig.monitor(p, dest as Pid | readonly [string, string], 'demonitor', doCall)
+  const tag = new List(['alias'], mref)
+  const msg = [kind, [p.pid, tag], copyMessage(request)]
+  if (dest instanceof Pid && dest.proc !== null) {
+    const q = dest.proc as Proc
+    if (q.status < EXITING) deliver(q, msg)
+  } else sendTo(dest, msg, doCall)
+  const got = yield new ReceiveOp([isReplyTo(tag, mref), isDown(mref)], null, timeout, null, mref.mark)
+  if (got === undefined) {
+    sig.demonitor(p, mref, true, false)
+    throw callExit('timeout', mod, 'call', args)
+  }
+  const m = got as unknown[]
+  if (m.length === 5) {
+    const reason = m[4]
+    const node = dest instanceof Pid ? dest.node.name : Array.isArray(dest) ? dest[1] : localNode.name
+    throw callExit(reason === 'noconnection' ? ['nodedown', node] : reason, mod, 'call', args)
+  }
+  sig.demonitor(p, mref, true, false)
+  return m[1]
+}
+
+export function call<R>(server: ServerRef, request: unknown, timeout: number, mod: string, timeoutArg: unknown): Op<R> {
+  return new Op(() => doCall(server, request, timeout, mod, timeoutArg) as Generator<unknown, R, unknown>)
+}
+
+/** `cast`: fire and forget; always succeeds, even for dead or unknown servers (G-c2). */
+export function cast(server: ServerRef, request: unknown): void {
+  const dest = whereis(server)
+  if (dest === undefined) return
+  try {
+    sendTo(dest, ['$gen_cast', request], cast)
+  } catch {
+    // A name that vanished between lookup and send: casts never fail.
+  }
+}
+
+/** Replies to a `From` (deferred replies may come from any process). */
+export function reply(from: From, msg: unknown): void {
+  const [pid, tag] = from
+  if (tag instanceof List && tag.items[0] === 'alias' && tag.tail instanceof Ref) sendTo(tag.tail, [tag, msg], reply)
+  else sendTo(pid, [tag, msg], reply)
+}
+
+/**
+ * `stop(server, reason, timeout)`: asks the server to terminate with `reason` (a system
+ * message, so it runs `terminate`) and waits for it to be gone. Exits `noproc`, `calling_self`,
+ * `timeout`, or the reason it actually died with if different.
+ */
+export function* doStop(
+  server: ServerRef,
+  reason: unknown,
+  timeout: number,
+  mod: string,
+  timeoutArg: unknown,
+): Generator<unknown, "ok", unknown> {
+  const p = self(doStop)
+  const args = [server, reason, timeoutArg]
+  const dest = whereis(server)
+  if (dest === undefined || (dest instanceof Pid && dest.isLocal && dest.proc === null)) {
+    throw callExit('noproc', mod, 'stop', args)
+  }
+  if (dest === p.pid) throw callExit('calling_self', mod, 'stop', args)
+  const mref = sig.monitor(p, dest as Pid, null, doStop)
+  sendTo(dest, ['system', [p.pid, mref], ['terminate', reason]], doStop)
+  const got = yield new ReceiveOp([isDown(mref)], null, timeout, null, mref.mark)
+  if (got === undefined) {
+    sig.demonitor(p, mref, true, false)
+    throw callExit('timeout', mod, 'stop', args)
+  }
+  const actual = (got as unknown[])[4]
+  if (actual === 'noproc') throw callExit('noproc', mod, 'stop', args)
+  if (!sameReason(actual, reason)) throw callExit(actual, mod, 'stop', args)
+  return 'ok' as const
+}
+
+function sameReason(a: unknown, b: unknown): boolean {
+  if (a === b) return true
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => sameReason(x, b[i]))
+  return false
+}
+
+/** The pid of the caller, for APIs that need one (throws outside a process). */
+export function callerPid(caller: Function): Pid {
+  return self(caller).pid
+}
+
+export { currentProc }

@@ -1,0 +1,289 @@
+import { ExitError } from './errors.ts'
+import { inspect } from './format.ts'
+import { type From, type Name, registerName, reply, unregisterName } from './gen.ts'
+import { log } from './logger.ts'
+import { exitWith, initAck, parentOf, type StartCtx } from './procLib.ts'
+import { asyncStorage, currentProc, type Proc } from './runtime/proc.ts'
+import { ReceiveOp } from './runtime/receive.ts'
+import { isGenerator } from './runtime/scheduler.ts'
+import { crashReason } from './runtime/signals.ts'
+import type { Pid } from './term/pid.ts'
+import { reportTermination } from './genServerReport.ts'
+
+/**
+ * The GenServer loop (OTP's `gen_server`): receive, dispatch to the callback module, act on what
+ * it returned. Only the loop and dispatch live here; starting is procLib's, calls are gen's.
+ *
+ * Callbacks may be plain functions (the fast path), async functions (the process parks until
+ * the promise settles; messages keep queueing), or generator functions (`yield*` inside them).
+ */
+
+export interface Module {
+  readonly name?: string
+  init(arg: any): unknown
+  handleCall?(request: any, from: From, state: any): unknown
+  handleCast?(request: any, state: any): unknown
+  handleInfo?(msg: any, state: any): unknown
+  handleContinue?(cont: any, state: any): unknown
+  terminate?(reason: unknown, state: any): unknown
+  formatStatus?(status: Status): Status
+}
+
+/** What `formatStatus` sees and returns (OTP 25's `format_status/1` map). */
+export interface Status {
+  readonly state: unknown
+  readonly message?: unknown
+  readonly reason?: unknown
+}
+
+const NONE = Symbol('none')
+const TIMEOUT = Symbol('timeout')
+const AsyncFunction = Object.getPrototypeOf(async () => {}).constructor
+
+export function moduleName(mod: Module): string {
+  if (typeof mod.name === 'string' && mod.name !== '') return mod.name
+  const ctor = (mod as object).constructor
+  return ctor !== Object && typeof ctor?.name === 'string' ? ctor.name : 'GenServer'
+}
+
+/** Calls a callback; async callbacks run inside the process's async context so `await` keeps it. */
+function invoke(p: Proc, mod: Module, fn: Function, args: unknown[]): unknown {
+  if (fn instanceof AsyncFunction) return asyncStorage().run(p, () => fn.apply(mod, args))
+  return fn.apply(mod, args)
+}
+
+function isThenable(x: unknown): x is PromiseLike<unknown> {
+  return x !== null && typeof x === 'object' && typeof (x as PromiseLike<unknown>).then === 'function'
+}
+
+/** Resolves an async or generator callback result inside the loop (slow path only). */
+function* settle(r: unknown): Generator<unknown, unknown, unknown> {
+  if (isGenerator(r)) return yield* r
+  return yield r
+}
+
+function abnormal(reason: unknown): boolean {
+  return !(reason === 'normal' || reason === 'shutdown' || (Array.isArray(reason) && reason.length === 2 && reason[0] === 'shutdown'))
+}
+
+/** Parses an `init` result; throws ExitError for `stop`/bad returns after acking. */
+type Timeout = number // -1 = infinity
+
+interface Next {
+  timeout: Timeout
+  cont: unknown
+}
+
+function parseExtra(extra: unknown, next: Next): boolean {
+  if (extra === undefined || extra === 'infinity' || extra === Number.POSITIVE_INFINITY) return true
+  if (extra === 'hibernate') return true
+  if (typeof extra === 'number' && Number.isInteger(extra) && extra >= 0) {
+    next.timeout = extra
+    return true
+  }
+  if (Array.isArray(extra) && extra.length === 2 && extra[0] === 'continue') {
+    next.cont = extra[1]
+    return true
+  }
+  return false
+}
+
+/**
+ * The server process body: register, `init`, ack, then loop. `ctx` is the start handshake;
+ * `name` the registration (released before acking a failed start, so a restart can take it).
+ */
+export function* serverMain(ctx: StartCtx, mod: Module, arg: unknown, name: Name | undefined) {
+  const p = currentProc()!
+  if (name !== undefined) {
+    const holder = registerName(name, p.pid)
+    if (holder !== undefined) {
+      initAck(ctx, ['error', ['already_started', holder]])
+      return
+    }
+  }
+  const parent = parentOf(p)
+  const next: Next = { timeout: -1, cont: NONE }
+  let r: unknown
+  try {
+    r = invoke(p, mod, mod.init, [arg])
+    if (isThenable(r) || isGenerator(r)) r = yield* settle(r)
+  } catch (e) {
+    const reason = crashReason(e, p)
+    p.ext!.crash = undefined
+    // Why unregister before acking: a supervisor retrying at once must find the name free.
+    unregisterName(name)
+    initAck(ctx, ['error', reason])
+    exitWith(reason)
+  }
+  let state: unknown
+  if (Array.isArray(r) && r[0] === 'ok' && (r.length === 2 || (r.length === 3 && parseExtra(r[2], next)))) {
+    state = r[1]
+  } else if (r === 'ignore') {
+    unregisterName(name)
+    initAck(ctx, 'ignore')
+    return
+  } else if (Array.isArray(r) && r[0] === 'stop' && r.length === 2) {
+    unregisterName(name)
+    initAck(ctx, ['error', r[1]])
+    exitWith(r[1])
+  } else {
+    const reason = ['bad_return_value', r]
+    unregisterName(name)
+    initAck(ctx, ['error', reason])
+    exitWith(reason)
+  }
+  initAck(ctx, ['ok', p.pid])
+  yield* loop(p, mod, state, parent, name, next)
+}
+
+function* loop(p: Proc, mod: Module, state: unknown, parent: Pid | null, name: Name | undefined, next: Next) {
+  // Why one op for the whole life of the server: an idle GenServer waiting for its next message
+  // is the hottest path in a call benchmark, and the op carries no per-receive state here.
+  const anyOp = new ReceiveOp(null, null, -1, null, -1)
+  let lastMsg: unknown = NONE
+  for (;;) {
+    try {
+      while (next.cont !== NONE) {
+        const c = next.cont
+        next.cont = NONE
+        if (mod.handleContinue === undefined) throw new ExitError('undef')
+        let r = invoke(p, mod, mod.handleContinue, [c, state])
+        if (isThenable(r) || isGenerator(r)) r = yield* settle(r)
+        state = noreply(r, next, state, p, mod, c, name)
+      }
+      let msg: unknown
+      if (next.timeout < 0) msg = yield anyOp
+      else {
+        const t = next.timeout
+        next.timeout = -1
+        msg = yield new ReceiveOp(null, null, t, () => TIMEOUT, -1)
+      }
+      lastMsg = msg
+      if (Array.isArray(msg)) {
+        const tag = msg[0]
+        if (tag === '$gen_call' && msg.length === 3 && Array.isArray(msg[1])) {
+          state = yield* handleCall(p, mod, msg[2], msg[1] as unknown as From, state, next, name)
+          continue
+        }
+        if (tag === '$gen_cast' && msg.length === 2) {
+          if (mod.handleCast === undefined) {
+            throw new Error(`attempted to cast GenServer ${serverLabel(p, mod, name)} but no handleCast callback was provided`)
+          }
+          let r = invoke(p, mod, mod.handleCast, [msg[1], state])
+          if (isThenable(r) || isGenerator(r)) r = yield* settle(r)
+          state = noreply(r, next, state, p, mod, msg[1], name)
+          continue
+        }
+        if (tag === 'system' && msg.length === 3 && Array.isArray(msg[1])) {
+          state = system(p, mod, msg[1] as unknown as From, msg[2], state, name)
+          continue
+        }
+        if (tag === 'EXIT' && msg.length === 3 && parent !== null && msg[1] === parent && p.trapExit) {
+          // G-t1: a trapping server stops when its parent exits, whatever the reason.
+          stopServer(p, mod, msg[2], state, NONE, name)
+        }
+      }
+      const info = msg === TIMEOUT ? 'timeout' : msg
+      if (mod.handleInfo === undefined) {
+        log('error', `${serverLabel(p, mod, name)} received unexpected message in handleInfo: ${inspect(info)}`, {
+          pid: p.pid,
+        })
+        continue
+      }
+      let r = invoke(p, mod, mod.handleInfo, [info, state])
+      if (isThenable(r) || isGenerator(r)) r = yield* settle(r)
+      state = noreply(r, next, state, p, mod, info, name)
+    } catch (e) {
+      if (e instanceof StopSignal) throw e
+      const reason = crashReason(e, p)
+      if (p.ext !== null) p.ext.crash = undefined
+      stopServer(p, mod, reason, state, lastMsg, name)
+    }
+  }
+}
+
+/** Thrown once `terminate` has run: passes the loop's own catch and ends the process with its reason. */
+class StopSignal extends ExitError {}
+
+function* handleCall(p: Proc, mod: Module, request: unknown, from: From, state: unknown, next: Next, name: Name | undefined) {
+  if (mod.handleCall === undefined) {
+    throw new Error(`attempted to call GenServer ${serverLabel(p, mod, name)} but no handleCall callback was provided`)
+  }
+  let r = invoke(p, mod, mod.handleCall, [request, from, state])
+  if (isThenable(r) || isGenerator(r)) r = yield* settle(r)
+  if (Array.isArray(r)) {
+    const tag = r[0]
+    if (tag === 'reply' && (r.length === 3 || (r.length === 4 && parseExtra(r[3], next)))) {
+      reply(from, r[1])
+      return r[2]
+    }
+    if (tag === 'noreply' && (r.length === 2 || (r.length === 3 && parseExtra(r[2], next)))) return r[1]
+    if (tag === 'stop' && r.length === 4) {
+      // The reply goes out before terminate runs, as OTP does.
+      reply(from, r[2])
+      stopServer(p, mod, r[1], r[3], request, name)
+    }
+    if (tag === 'stop' && r.length === 3) stopServer(p, mod, r[1], r[2], request, name)
+  }
+  stopServer(p, mod, ['bad_return_value', r], state, request, name)
+}
+
+/** Applies a `noreply`-family result (cast, info, continue); stops on `stop` or a bad return. */
+function noreply(r: unknown, next: Next, state: unknown, p: Proc, mod: Module, msg: unknown, name: Name | undefined) {
+  if (Array.isArray(r)) {
+    if (r[0] === 'noreply' && (r.length === 2 || (r.length === 3 && parseExtra(r[2], next)))) return r[1]
+    if (r[0] === 'stop' && r.length === 3) stopServer(p, mod, r[1], r[2], msg, name)
+  }
+  return stopServer(p, mod, ['bad_return_value', r], state, msg, name)
+}
+
+/** Runs `terminate`, reports an abnormal stop like Elixir does, and ends the process. */
+function stopServer(p: Proc, mod: Module, reason: unknown, state: unknown, lastMsg: unknown, name: Name | undefined): never {
+  let finalReason = reason
+  if (mod.terminate !== undefined) {
+    try {
+      // Why synchronous: a terminate that returns a promise is not awaited (the BEAM's
+      // terminate/2 is synchronous too); put cleanup that must finish before the exit in sync code.
+      invoke(p, mod, mod.terminate, [reason, state])
+    } catch (e) {
+      finalReason = crashReason(e, p)
+      if (p.ext !== null) p.ext.crash = undefined
+    }
+  }
+  unregisterName(name)
+  if (abnormal(finalReason)) reportTermination(p, mod, name, finalReason, state, lastMsg === NONE ? undefined : [lastMsg])
+  throw new StopSignal(finalReason)
+}
+
+/** System messages (OTP's `sys`): state inspection and replacement, and orderly termination. */
+function system(p: Proc, mod: Module, from: From, req: unknown, state: unknown, name: Name | undefined): unknown {
+  if (req === 'getState') {
+    reply(from, state)
+    return state
+  }
+  if (Array.isArray(req) && req[0] === 'replaceState' && typeof req[1] === 'function') {
+    let s = state
+    try {
+      s = (req[1] as (s: unknown) => unknown)(state)
+      reply(from, s)
+    } catch (e) {
+      reply(from, ['error', crashReason(e, p)])
+      return state
+    }
+    return s
+  }
+  if (req === 'getStatus') {
+    const shown = mod.formatStatus ? mod.formatStatus({ state }).state : state
+    reply(from, { pid: p.pid, module: moduleName(mod), name: serverLabel(p, mod, name), state: shown })
+    return state
+  }
+  if (Array.isArray(req) && req[0] === 'terminate') stopServer(p, mod, req[1], state, NONE, name)
+  reply(from, ['error', ['unknown_system_msg', req]])
+  return state
+}
+
+export function serverLabel(p: Proc, mod: Module, name: Name | undefined): string {
+  if (typeof name === 'string') return name
+  if (name !== undefined) return inspect(name)
+  return `${moduleName(mod)} ${p.pid}`
+}
