@@ -33,20 +33,32 @@
  */
 import { P } from 'ts-pattern'
 import { badArg, ExitError } from './internal/errors.ts'
-import { After, Clause, checkTimeout, makeReceive, makeSleep, type Receive, type ResultOf } from './internal/runtime/receive.ts'
+import { info as infoOf, type ProcessInfo } from './internal/runtime/info.ts'
+import * as names from './internal/runtime/names.ts'
+import { currentProc, self as selfProc, table } from './internal/runtime/proc.ts'
+import {
+  After,
+  Clause,
+  checkTimeout,
+  makeReceive,
+  makeSleep,
+  type Receive,
+  type ResultOf,
+} from './internal/runtime/receive.ts'
+import { isGenerator, YIELD } from './internal/runtime/scheduler.ts'
+import {
+  cancelTimer as cancelT,
+  readTimer as readT,
+  sendAfter as sendAfterT,
+} from './internal/runtime/sendAfter.ts'
+import * as sig from './internal/runtime/signals.ts'
+import { checkSpawnOptions, type SpawnOptions, sendTo, spawnProc } from './internal/runtime/spawn.ts'
 import { localNode } from './internal/term/nodeRef.ts'
 import { Pid } from './internal/term/pid.ts'
 import { Ref } from './internal/term/ref.ts'
-import * as names from './internal/runtime/names.ts'
-import { currentProc, self as selfProc, table } from './internal/runtime/proc.ts'
-import { YIELD, isGenerator } from './internal/runtime/scheduler.ts'
-import * as sig from './internal/runtime/signals.ts'
-import { checkSpawnOptions, type SpawnOptions, sendTo, spawnProc } from './internal/runtime/spawn.ts'
-import { cancelTimer as cancelT, readTimer as readT, sendAfter as sendAfterT } from './internal/runtime/sendAfter.ts'
-import { info as infoOf, type ProcessInfo } from './internal/runtime/info.ts'
 
-export { P, Pid, Ref }
 export type { ProcessInfo, Receive, SpawnOptions }
+export { P, Pid, Ref }
 
 /** A process body: a generator function, an async function, or a function returning either. */
 export type Body<A extends unknown[] = []> = (...args: A) => unknown
@@ -105,7 +117,12 @@ export function spawnLink(body: Body, opts?: Omit<SpawnOptions, 'link' | 'monito
  * ```
  */
 export function spawnMonitor(body: Body, opts?: Omit<SpawnOptions, 'link' | 'monitor'>): [Pid, Ref] {
-  const { proc, ref } = spawnProc(body, [], { ...checkSpawnOptions(opts, spawnMonitor), monitor: true }, spawnMonitor)
+  const { proc, ref } = spawnProc(
+    body,
+    [],
+    { ...checkSpawnOptions(opts, spawnMonitor), monitor: true },
+    spawnMonitor,
+  )
   return [proc.pid, ref!]
 }
 
@@ -122,7 +139,10 @@ export function spawnMonitor(body: Body, opts?: Omit<SpawnOptions, 'link' | 'mon
  * })
  * ```
  */
-export function run<T>(body: () => Generator<unknown, T, any> | PromiseLike<T> | T, opts?: SpawnOptions): Promise<T> {
+export function run<T>(
+  body: () => Generator<unknown, T, any> | PromiseLike<T> | T,
+  opts?: SpawnOptions,
+): Promise<T> {
   const o = checkSpawnOptions(opts, run)
   return new Promise<T>((resolve, reject) => {
     let result: T | undefined
@@ -262,6 +282,7 @@ export function sleep(ms: number): Receive<undefined> {
 function yieldNow(): typeof YIELD {
   return YIELD
 }
+
 export { yieldNow as yield }
 
 /**
@@ -316,11 +337,23 @@ export function unlink(pid: Pid): true {
   return true
 }
 
+export interface MonitorOptions {
+  /**
+   * Makes the monitor ref also an alias of the caller (Erlang's `monitor/3` with
+   * `{alias, Mode}`), for requests whose reply must be dropped once the caller stops waiting:
+   * `'explicit_unalias'` keeps it until {@link unalias}; `'demonitor'` also ends it when the
+   * monitor goes (`demonitor` or the DOWN); `'reply_demonitor'` also ends it, and the monitor,
+   * when the first message sent to the alias arrives.
+   */
+  readonly alias?: 'explicit_unalias' | 'demonitor' | 'reply_demonitor'
+}
+
 /**
  * Monitors a process (a pid, a registered name, or `[name, node]`) and returns the monitor ref.
  * When it ends (or if it is already gone: reason `'noproc'`) the caller gets exactly one
  * `['DOWN', ref, 'process', object, reason]`, where `object` is the pid, or `[name, node]` when
- * monitored by name. Monitors stack and never kill the watcher.
+ * monitored by name. Monitors stack and never kill the watcher. With `{ alias }` the ref is also
+ * an alias of the caller (see {@link MonitorOptions}).
  *
  * @example
  * ```ts
@@ -328,8 +361,29 @@ export function unlink(pid: Pid): true {
  * const [, , , , reason] = yield* Process.receive(['DOWN', ref, 'process', P._, P._])
  * ```
  */
-export function monitor(target: Pid | string | readonly [string, string]): Ref {
-  return sig.monitor(selfProc(monitor), target, null, monitor)
+export function monitor(target: Pid | string | readonly [string, string], opts?: MonitorOptions): Ref {
+  const mode = opts === undefined ? null : checkMonitorOptions(opts)
+  return sig.monitor(selfProc(monitor), target, mode, monitor)
+}
+
+const ALIAS_MODES = new Set(['explicit_unalias', 'demonitor', 'reply_demonitor'])
+
+function checkMonitorOptions(opts: unknown): 'explicit_unalias' | 'demonitor' | 'reply_demonitor' | null {
+  if (typeof opts !== 'object' || opts === null || Array.isArray(opts)) {
+    throw badArg('monitor options to be an object', opts, monitor, 'ERR_BEAMISH_INVALID_OPTION')
+  }
+  for (const k in opts) {
+    if (k !== 'alias') {
+      throw badArg('a monitor option (alias is the only one)', k, monitor, 'ERR_BEAMISH_INVALID_OPTION')
+    }
+  }
+  const mode = (opts as MonitorOptions).alias
+  if (mode === undefined) return null
+  if (!ALIAS_MODES.has(mode)) {
+    const what = 'the alias option to be "explicit_unalias", "demonitor" or "reply_demonitor"'
+    throw badArg(what, mode, monitor, 'ERR_BEAMISH_INVALID_OPTION')
+  }
+  return mode
 }
 
 export interface DemonitorOptions {
@@ -349,8 +403,19 @@ export interface DemonitorOptions {
  * Process.demonitor(ref, { flush: true })
  * ```
  */
-export function demonitor(ref: Ref, opts: DemonitorOptions = {}): boolean {
+export function demonitor(ref: Ref, opts?: DemonitorOptions): boolean {
   if (!(ref instanceof Ref)) throw badArg('a monitor reference', ref, demonitor)
+  if (opts === undefined) return sig.demonitor(selfProc(demonitor), ref, false, false)
+  if (typeof opts !== 'object' || opts === null || Array.isArray(opts)) {
+    throw badArg('demonitor options to be an object', opts, demonitor, 'ERR_BEAMISH_INVALID_OPTION')
+  }
+  for (const k in opts) {
+    const v = (opts as Record<string, unknown>)[k]
+    if ((k !== 'flush' && k !== 'info') || (v !== undefined && typeof v !== 'boolean')) {
+      const what = 'demonitor options flush and info (booleans)'
+      throw badArg(what, opts, demonitor, 'ERR_BEAMISH_INVALID_OPTION')
+    }
+  }
   return sig.demonitor(selfProc(demonitor), ref, opts.flush === true, opts.info === true)
 }
 
@@ -507,7 +572,7 @@ export function registered(): string[] {
 export function alive(pid: Pid): boolean {
   if (!(pid instanceof Pid)) throw badArg('a pid', pid, alive)
   const p = pid.proc as { alive: boolean } | null
-  return p !== null && p.alive
+  return p !== null && p.alive === true
 }
 
 /**

@@ -10,14 +10,14 @@
  */
 import { ExitError } from './internal/errors.ts'
 
+export { P } from 'ts-pattern'
 export * as Errors from './Errors.ts'
 export * as GenServer from './GenServer.ts'
 export * as Logger from './Logger.ts'
 export * as Process from './Process.ts'
+export * as Tcp from './Tcp.ts'
 export * as Term from './Term.ts'
-export { P } from 'ts-pattern'
-export { Atom, List } from './Term.ts'
-export { Pid, Ref } from './Term.ts'
+export { Atom, List, Pid, Ref } from './Term.ts'
 
 /**
  * Exits the calling process with `reason` (Elixir's `exit/1`): throws an {@link ExitError}

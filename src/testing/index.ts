@@ -19,7 +19,7 @@
 import { AssertionError } from 'node:assert'
 import { ExitError } from '../internal/errors.ts'
 import { inspect } from '../internal/format.ts'
-import { type Handler, type LogEvent, formatEvent, state } from '../internal/logger.ts'
+import { formatEvent, type Handler, type LogEvent, state } from '../internal/logger.ts'
 import { self as selfProc } from '../internal/runtime/proc.ts'
 import { After, Clause, makeReceive, type Receive, type ResultOf } from '../internal/runtime/receive.ts'
 import * as Process from '../Process.ts'

@@ -8,5 +8,10 @@ import type { Proc } from './proc.ts'
  */
 export function reportCrash(p: Proc, crash: unknown): void {
   const reason = p.exitReason
-  log('error', crashText(p.pid, reason), { pid: p.pid, label: p.ext?.label, crash }, { label: 'crash_report', pid: p.pid, reason })
+  log(
+    'error',
+    crashText(p.pid, reason),
+    { pid: p.pid, label: p.ext?.label, crash },
+    { label: 'crash_report', pid: p.pid, reason },
+  )
 }

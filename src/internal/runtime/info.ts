@@ -1,5 +1,5 @@
 import type { Pid } from '../term/pid.ts'
-import { EXITING, PARKED, type Proc, RUNNABLE, RUNNING, WAITING } from './proc.ts'
+import { DOOMED, EXITING, PARKED, type Proc, RUNNABLE, RUNNING, WAITING } from './proc.ts'
 
 export interface ProcessInfo {
   readonly status: 'running' | 'runnable' | 'waiting' | 'exiting'
@@ -27,6 +27,7 @@ const STATUS = {
   [RUNNING]: 'running',
   [WAITING]: 'waiting',
   [PARKED]: 'waiting',
+  [DOOMED]: 'running',
 } as const
 
 export function info(pid: Pid): ProcessInfo | undefined {
@@ -48,7 +49,7 @@ export function info(pid: Pid): ProcessInfo | undefined {
     }
   }
   return {
-    status: p.status >= EXITING ? 'exiting' : STATUS[p.status as 0 | 1 | 2 | 3],
+    status: p.status >= EXITING ? 'exiting' : STATUS[p.status as 0 | 1 | 2 | 3 | 4],
     messageQueueLen: queue,
     links,
     monitors,
@@ -56,7 +57,8 @@ export function info(pid: Pid): ProcessInfo | undefined {
     registeredName: x?.name ?? undefined,
     trapExit: p.trapExit,
     reductions: p.reductions,
-    memory: 360 + (x === null ? 0 : 200) + queue * 48 + (links.length + monitors.length + monitoredBy.length) * 64,
+    memory:
+      360 + (x === null ? 0 : 200) + queue * 48 + (links.length + monitors.length + monitoredBy.length) * 64,
     initialCall: x?.initialCall ?? (body === null ? 'unknown' : `${body.name || 'anonymous'}/${body.length}`),
     label: x?.label,
     parent: p.parent ?? undefined,

@@ -22,7 +22,7 @@ export function compile(pattern: unknown): Matcher {
   if (pattern === P._ || pattern === P.any) return ANY
   switch (typeof pattern) {
     case 'function':
-      return pattern as Matcher
+      return guard(pattern as Matcher)
     case 'object':
       break
     case 'number':
@@ -36,14 +36,50 @@ export function compile(pattern: unknown): Matcher {
   if (pattern instanceof Ref) return (m) => m instanceof Ref && Ref.equals(m, pattern)
   if (pattern instanceof Atom) return (m) => m === pattern
   if ((pattern as Record<symbol, unknown>)[MATCHER] !== undefined) {
-    return (m) => isMatching(pattern as never, m)
+    return guard((m) => isMatching(pattern as never, m))
   }
   if (Array.isArray(pattern)) return compileTuple(pattern)
   const proto = Object.getPrototypeOf(pattern)
   if (proto === Object.prototype || proto === null) return compileObject(pattern as Record<string, unknown>)
-  // Other objects (Map, Date, class instances): let ts-pattern decide structurally.
-  return (m) => isMatching(pattern as never, m)
+  // Maps, Sets and Dates are data: let ts-pattern compare them structurally. Any other class
+  // instance (a socket, a user's handle) is a reference and matches itself only; a structural
+  // walk could follow it into a whole object graph.
+  if (pattern instanceof Map || pattern instanceof Set || pattern instanceof Date) {
+    return guard((m) => isMatching(pattern as never, m))
+  }
+  return (m) => m === pattern
 }
+
+/**
+ * A user guard (or a ts-pattern pattern, which may hold `P.when` guards) made total: an exception
+ * means "no match", as in an Erlang guard. Why: guards also run in the *sender* (a message is
+ * matched against a waiting receive on delivery) and in the scheduler's scan, so an escaping
+ * error would crash the wrong process or the scheduler itself.
+ */
+function guard(fn: Matcher): Matcher {
+  return (m) => {
+    try {
+      return fn(m)
+    } catch {
+      return false
+    }
+  }
+}
+
+// Why pids and refs are ts-pattern matchers too: inside `P.union(…)`, `P.array(…)` and the like,
+// ts-pattern compares objects key by key, and a live pid's `proc` (or a ref's `owner`) leads into
+// the process record and back, without end. As matchers they match equal pids/refs, as they do
+// at the top level of a receive pattern.
+Object.defineProperty(Pid.prototype, MATCHER, {
+  value(this: Pid) {
+    return { match: (m: unknown) => ({ matched: m instanceof Pid && Pid.equals(m, this) }) }
+  },
+})
+Object.defineProperty(Ref.prototype, MATCHER, {
+  value(this: Ref) {
+    return { match: (m: unknown) => ({ matched: m instanceof Ref && Ref.equals(m, this) }) }
+  },
+})
 
 function compileTuple(pattern: readonly unknown[]): Matcher {
   const n = pattern.length

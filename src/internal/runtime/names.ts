@@ -7,7 +7,12 @@ export const names = new Map<string, Proc>()
 
 export function checkName(name: unknown, caller: Function): string {
   if (typeof name !== 'string' || name.length === 0 || name === 'undefined') {
-    throw badArg('a process name (a non-empty string other than "undefined")', name, caller, 'ERR_BEAMISH_INVALID_NAME')
+    throw badArg(
+      'a process name (a non-empty string other than "undefined")',
+      name,
+      caller,
+      'ERR_BEAMISH_INVALID_NAME',
+    )
   }
   return name
 }
@@ -17,7 +22,11 @@ export function register(name: unknown, pid: Pid, caller: Function): void {
   const n = checkName(name, caller)
   const p = pid.proc as Proc | null
   if (p === null || p.status >= EXITING) {
-    throw createError('ERR_BEAMISH_NOPROC', `cannot register ${JSON.stringify(n)}: ${pid} is not alive`, caller)
+    throw createError(
+      'ERR_BEAMISH_NOPROC',
+      `cannot register ${JSON.stringify(n)}: ${pid} is not alive`,
+      caller,
+    )
   }
   const holder = names.get(n)
   if (holder !== undefined) {
@@ -43,7 +52,11 @@ export function unregister(name: unknown, caller: Function): void {
   const n = checkName(name, caller)
   const p = names.get(n)
   if (p === undefined) {
-    throw createError('ERR_BEAMISH_NOT_REGISTERED', `cannot unregister ${JSON.stringify(n)}: no process has that name`, caller)
+    throw createError(
+      'ERR_BEAMISH_NOT_REGISTERED',
+      `cannot unregister ${JSON.stringify(n)}: no process has that name`,
+      caller,
+    )
   }
   names.delete(n)
   p.ext!.name = null

@@ -24,6 +24,7 @@ export class Op<T> implements Receive<T> {
     return this.make()
   }
 
+  // biome-ignore lint/suspicious/noThenProperty: being awaitable (and yield*-able) is the point of an op
   then<A = T, B = never>(
     onfulfilled?: ((value: T) => A | PromiseLike<A>) | null,
     onrejected?: ((reason: unknown) => B | PromiseLike<B>) | null,

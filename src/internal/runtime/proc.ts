@@ -11,9 +11,16 @@ export const RUNNABLE = 0
 export const RUNNING = 1
 export const WAITING = 2
 export const PARKED = 3
-export const EXITING = 4
-export const DEAD = 5
-export type Status = 0 | 1 | 2 | 3 | 4 | 5
+/**
+ * Running, with an exit signal "in flight": an exit signal from another process reached it while
+ * its code was running (its own `exit(other, …)` killed a linked process, whose EXIT came back).
+ * It runs on until it next yields and then terminates with `exitReason`, so what it sends
+ * meanwhile still arrives before its EXIT/DOWN (O3), as on the BEAM. Still alive.
+ */
+export const DOOMED = 4
+export const EXITING = 5
+export const DEAD = 6
+export type Status = 0 | 1 | 2 | 3 | 4 | 5 | 6
 
 /** How the scheduler resumes a process next. */
 export const RESUME_NEXT = 0
@@ -63,6 +70,8 @@ export class ProcExt {
   dict: Map<unknown, unknown> | null = null
   /** Error that ended the process (for crash reports). */
   crash: unknown = undefined
+  /** Resources owned by the process (sockets…), released when it exits, like the BEAM's ports. */
+  resources: Set<{ ownerExited(reason: unknown): void }> | null = null
   /** Called once when the process has exited (used by behaviours and tests). */
   onExit: ((reason: unknown) => void) | null = null
 }

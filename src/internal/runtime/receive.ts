@@ -31,7 +31,12 @@ export class After<R = undefined> {
 export function checkTimeout(ms: unknown, caller?: Function): number {
   if (ms === Number.POSITIVE_INFINITY || ms === 'infinity') return -1
   if (typeof ms === 'number' && Number.isInteger(ms) && ms >= 0 && ms <= 4294967295) return ms
-  throw badArg('a timeout in milliseconds (an integer from 0 to 4294967295) or Infinity', ms, caller, 'ERR_BEAMISH_INVALID_TIMEOUT')
+  throw badArg(
+    'a timeout in milliseconds (an integer from 0 to 4294967295) or Infinity',
+    ms,
+    caller,
+    'ERR_BEAMISH_INVALID_TIMEOUT',
+  )
 }
 
 /**
@@ -113,6 +118,7 @@ export class ReceiveOp<T = unknown> {
     return -1
   }
 
+  // biome-ignore lint/suspicious/noThenProperty: being awaitable (and yield*-able) is the point of an op
   then<A = T, B = never>(
     onfulfilled?: ((value: T) => A | PromiseLike<A>) | null,
     onrejected?: ((reason: unknown) => B | PromiseLike<B>) | null,
@@ -126,7 +132,9 @@ export class ReceiveOp<T = unknown> {
               'receive must be awaited inside a process (spawn one, or use Process.run)',
             ),
           )
-        : new Promise<T>((resolve, reject) => waitAsync(p, this as ReceiveOp<unknown>, resolve as (v: unknown) => void, reject))
+        : new Promise<T>((resolve, reject) =>
+            waitAsync(p, this as ReceiveOp<unknown>, resolve as (v: unknown) => void, reject),
+          )
     return promise.then(onfulfilled, onrejected)
   }
 }
@@ -181,7 +189,9 @@ export function makeReceive(items: readonly unknown[], caller: Function): Receiv
       mark = Math.min(mark, owner === null ? -1 : refMark(it, owner))
     }
   }
-  if (matchers === null) mark = -1
+  // `receive(after(ms))`: no clauses, so nothing matches and it just sleeps (S5); `null` matchers
+  // would mean "any message".
+  if (matchers === null) return new ReceiveOp([], [], timeout, afterFn, -1)
   return new ReceiveOp(matchers, handlers, timeout, afterFn, mark === Number.POSITIVE_INFINITY ? -1 : mark)
 }
 

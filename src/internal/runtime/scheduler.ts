@@ -3,6 +3,7 @@ import { Deque } from './deque.ts'
 import {
   asyncStorage,
   current,
+  DOOMED,
   KIND_ASYNC,
   KIND_GEN,
   PARKED,
@@ -13,6 +14,7 @@ import {
   RESUME_TIMEOUT,
   RUNNABLE,
   RUNNING,
+  type Status,
   setCurrent,
   WAITING,
 } from './proc.ts'
@@ -119,6 +121,10 @@ function startBody(p: Proc): void {
     return
   }
   if (!p.alive) return
+  if (p.status === DOOMED) {
+    terminate(p, p.exitReason)
+    return
+  }
   if (isGenerator(r)) {
     p.kind = KIND_GEN
     p.gen = r
@@ -193,11 +199,17 @@ function runGen(p: Proc): void {
     try {
       r = mode === RESUME_NEXT ? GEN_NEXT.call(gen, input) : GEN_THROW.call(gen, input)
     } catch (e) {
+      // P7: an exit signal that arrived while it ran (DOOMED) wins over the later exception.
       if (p.status === RUNNING) terminate(p, crashReason(e, p))
+      else if (p.status === DOOMED) terminate(p, p.exitReason)
       return
     }
     p.reductions++
-    if (p.status !== RUNNING) return // terminated while running (e.g. exit(self(), 'kill'))
+    if (p.status !== RUNNING) {
+      // Terminated while running (e.g. exit(self(), 'kill')), or an exit signal came in (DOOMED).
+      if (p.status === DOOMED) terminate(p, p.exitReason)
+      return
+    }
     if (r.done === true) {
       terminate(p, 'normal')
       return
@@ -233,7 +245,11 @@ function runGen(p: Proc): void {
           }
         }
       }
-    } else if (op !== null && typeof op === 'object' && typeof (op as PromiseLike<unknown>).then === 'function') {
+    } else if (
+      op !== null &&
+      typeof op === 'object' &&
+      typeof (op as PromiseLike<unknown>).then === 'function'
+    ) {
       park(p, op as PromiseLike<unknown>)
       return
     } else if (op === YIELD) {
@@ -247,6 +263,11 @@ function runGen(p: Proc): void {
       mode = RESUME_THROW
     }
     if (--budget === 0) {
+      // (A receive handler above may have doomed the process.)
+      if ((p.status as Status) === DOOMED) {
+        terminate(p, p.exitReason)
+        return
+      }
       p.resumeMode = mode
       p.resumeValue = input
       enqueue(p)
@@ -337,7 +358,12 @@ function park(p: Proc, promise: PromiseLike<unknown>): void {
 }
 
 /** An `await`ed receive: match now from the mailbox, or register as the process's waiter. */
-export function waitAsync(p: Proc, op: ReceiveOp<unknown>, resolve: (v: unknown) => void, reject: (e: unknown) => void): void {
+export function waitAsync(
+  p: Proc,
+  op: ReceiveOp<unknown>,
+  resolve: (v: unknown) => void,
+  reject: (e: unknown) => void,
+): void {
   if (!p.alive) {
     reject(new ProcessTerminated(p.exitReason))
     return

@@ -20,7 +20,7 @@ function fire(e: TimerEntry): void {
   const t = e.data as Pending
   byRef.delete(t.ref)
   const p = t.dest instanceof Pid ? (t.dest.proc as Proc | null) : (names.get(t.dest) ?? null)
-  if (p !== null && p.alive) deliver(p, t.msg)
+  if (p?.alive) deliver(p, t.msg)
 }
 
 export function sendAfter(dest: unknown, msg: unknown, ms: number, caller: Function): Ref {

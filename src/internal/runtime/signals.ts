@@ -4,7 +4,7 @@ import { Pid } from '../term/pid.ts'
 import { Ref } from '../term/ref.ts'
 import { reportCrash } from './crash.ts'
 import { names } from './names.ts'
-import { DEAD, EXITING, type Monitor, type Proc, table } from './proc.ts'
+import { DEAD, DOOMED, EXITING, type Monitor, type Proc, RUNNING, table } from './proc.ts'
 import { deliver, timers } from './scheduler.ts'
 
 /**
@@ -86,6 +86,11 @@ function finish(p: Proc): void {
         if (watcher.status < EXITING) deliver(watcher, ['DOWN', m.ref, 'process', m.object, reason])
       }
     }
+    if (x.resources !== null) {
+      const rs = x.resources
+      x.resources = null
+      for (const r of rs) r.ownerExited(reason)
+    }
     if (x.crash !== undefined) reportCrash(p, x.crash)
     const cb = x.onExit
     if (cb !== null) {
@@ -125,21 +130,46 @@ export function crashReason(e: unknown, p: Proc): unknown {
 export function exitSignal(target: Proc, from: Pid, reason: unknown, viaLink: boolean): void {
   if (target.status >= EXITING) return
   if (viaLink) {
-    if (target.trapExit) deliver(target, ['EXIT', from, reason]) // rows 1–4
-    else if (reason !== 'normal') terminate(target, reason) // rows 2–4: `kill` stays `kill`
+    if (target.trapExit)
+      deliver(target, ['EXIT', from, reason]) // rows 1–4
+    else if (reason !== 'normal') killedBy(target, from, reason) // rows 2–4: `kill` stays `kill`
     return // row 1: normal is dropped
   }
-  if (reason === 'kill') terminate(target, 'killed') // row 10: untrappable
-  else if (target.trapExit) deliver(target, ['EXIT', from, reason]) // rows 8, 9, 11
+  if (reason === 'kill')
+    killedBy(target, from, 'killed') // row 10: untrappable
+  else if (target.trapExit)
+    deliver(target, ['EXIT', from, reason]) // rows 8, 9, 11
   else if (reason === 'normal') {
     if (from === target.pid) terminate(target, 'normal') // row 9: the documented irregularity
-  } else terminate(target, reason) // row 11
+  } else killedBy(target, from, reason) // row 11
+}
+
+/**
+ * Terminates `target` because of an exit signal from `from` (E-g). Why not at once when `target`
+ * is the process running right now and the signal is not its own `exit(self(), …)`: that only
+ * happens when its own action killed a linked process whose EXIT came straight back. On the BEAM
+ * that signal is in flight while the process runs on, so the process is marked DOOMED and
+ * terminates when it next yields; what it sends until then arrives before its EXIT/DOWN (O3).
+ */
+function killedBy(target: Proc, from: Pid, reason: unknown): void {
+  if (from !== target.pid) {
+    if (target.status === RUNNING) {
+      target.status = DOOMED
+      target.exitReason = reason
+      return
+    }
+    if (target.status === DOOMED) return // P7: the first exit signal wins
+  }
+  terminate(target, reason)
 }
 
 /** `exit(pid, reason)` from `sender` (or from outside any process when null). */
 export function exitPid(sender: Proc | null, pid: Pid, reason: unknown): void {
   const q = pid.proc as Proc | null
   if (q === null) return
+  // Row 8: without a sending process the signal is never the target's own, so `normal` is
+  // dropped by a process that does not trap (rather than taken for exit(self(), normal)).
+  if (sender === null && reason === 'normal' && !q.trapExit) return
   exitSignal(q, sender?.pid ?? pid, reason, false)
   // E-e: a process that just terminated itself does not run on.
   if (sender !== null && sender === q && q.status >= EXITING) throw new ProcessTerminated(q.exitReason)
@@ -178,7 +208,12 @@ const REF_W2 = (Math.random() * 0x3ffff) | 0
 /** A fresh local reference; remembers the maker's mailbox position for the ref-receive optimisation. */
 export function makeRef(owner: Proc | null): Ref {
   const n = ++refCounter
-  return new Ref(localNode, [n >>> 0, Math.floor(n / 0x100000000), REF_W2], owner === null ? -1 : owner.appended, owner)
+  return new Ref(
+    localNode,
+    [n >>> 0, Math.floor(n / 0x100000000), REF_W2],
+    owner === null ? -1 : owner.appended,
+    owner,
+  )
 }
 
 /** Active aliases → their owner (§8). Monitor refs made with `{alias}` are here too. */
@@ -214,7 +249,12 @@ export function sendAlias(ref: Ref, msg: unknown): void {
 export type MonitorTarget = Pid | string | readonly [string, string]
 
 /** `monitor(process, target)`: returns the ref; a dead target gives `DOWN … noproc` at once (M-d). */
-export function monitor(p: Proc, target: MonitorTarget, aliasMode: Monitor['alias'], caller: Function): Ref {
+export function monitor(
+  p: Proc,
+  target: MonitorTarget,
+  aliasMode: Monitor['alias'] | 'explicit_unalias',
+  caller: Function,
+): Ref {
   let pid: Pid | null = null
   let object: unknown
   if (target instanceof Pid) {
@@ -223,13 +263,37 @@ export function monitor(p: Proc, target: MonitorTarget, aliasMode: Monitor['alia
   } else if (typeof target === 'string') {
     object = [target, localNode.name]
     pid = names.get(target)?.pid ?? null
-  } else if (Array.isArray(target) && target.length === 2 && typeof target[0] === 'string' && typeof target[1] === 'string') {
+  } else if (
+    Array.isArray(target) &&
+    target.length === 2 &&
+    typeof target[0] === 'string' &&
+    typeof target[1] === 'string'
+  ) {
     object = [target[0], target[1]]
     if (target[1] === localNode.name) pid = names.get(target[0])?.pid ?? null
   } else {
     throw badArg('a pid, a registered name or a [name, node] pair to monitor', target, caller)
   }
   const ref = makeRef(p)
+  if (aliasMode === 'explicit_unalias') {
+    // M-j: an alias in its own right, active until `unalias`, whatever happens to the monitor.
+    aliases.set(ref, p)
+    ;(p.x().aliases ??= new Set()).add(ref)
+    aliasMode = null
+  }
+  const remoteNode =
+    pid !== null
+      ? pid.isLocal
+        ? null
+        : pid.node.name
+      : Array.isArray(target) && target[1] !== localNode.name
+        ? target[1]
+        : null
+  if (remoteNode !== null) {
+    // No distribution layer is watching that node: the connection is down (M-c, noconnection).
+    deliver(p, ['DOWN', ref, 'process', object, 'noconnection'])
+    return ref
+  }
   const q = pid === null ? null : (pid.proc as Proc | null)
   if (aliasMode !== null) {
     aliases.set(ref, p)
@@ -241,7 +305,8 @@ export function monitor(p: Proc, target: MonitorTarget, aliasMode: Monitor['alia
     deliver(p, ['DOWN', ref, 'process', object, 'noproc'])
     return ref
   }
-  if (q === p) return ref // M-i: never fires while we are alive
+  // M-i: a monitor on yourself is an ordinary record (so `demonitor` and a monitor alias work as
+  // for any other), but it never fires: the DOWN would go to a dead watcher.
   const m: Monitor = { ref, watcher: p, target: q.pid, object, alias: aliasMode }
   ;(p.x().monitors ??= new Map()).set(ref, m)
   ;(q.x().monitoredBy ??= new Map()).set(ref, m)

@@ -1,4 +1,5 @@
 import { badArg, createError } from '../errors.ts'
+import { localNode } from '../term/nodeRef.ts'
 import { Pid } from '../term/pid.ts'
 import { Ref } from '../term/ref.ts'
 import { copyMessage } from './copy.ts'
@@ -7,7 +8,6 @@ import { currentProc, EXITING, KIND_START, newPid, Proc, type Proc as ProcT, tab
 import { transport } from './remote.ts'
 import { deliver, enqueue } from './scheduler.ts'
 import { link, monitor, sendAlias } from './signals.ts'
-import { localNode } from '../term/nodeRef.ts'
 
 export interface SpawnOptions {
   /** Link the new process to the caller, atomically (L-g). */
@@ -72,7 +72,11 @@ export function spawnProc(
     const n = checkName(opts.name, caller)
     const holder = names.get(n)
     if (holder !== undefined) {
-      throw createError('ERR_BEAMISH_NAME_TAKEN', `cannot spawn as ${JSON.stringify(n)}: the name is already registered to ${holder.pid}`, caller)
+      throw createError(
+        'ERR_BEAMISH_NAME_TAKEN',
+        `cannot spawn as ${JSON.stringify(n)}: the name is already registered to ${holder.pid}`,
+        caller,
+      )
     }
   }
   const pid = newPid()
@@ -110,7 +114,11 @@ export function sendTo(dest: unknown, msg: unknown, caller: Function): void {
   if (typeof dest === 'string') {
     const p = names.get(dest)
     if (p === undefined) {
-      throw createError('ERR_BEAMISH_NOPROC', `cannot send to ${JSON.stringify(dest)}: no process is registered under that name (badarg)`, caller)
+      throw createError(
+        'ERR_BEAMISH_NOPROC',
+        `cannot send to ${JSON.stringify(dest)}: no process is registered under that name (badarg)`,
+        caller,
+      )
     }
     deliver(p, copyMessage(msg))
     return
@@ -120,7 +128,12 @@ export function sendTo(dest: unknown, msg: unknown, caller: Function): void {
     else transport?.sendAlias(dest, msg)
     return
   }
-  if (Array.isArray(dest) && dest.length === 2 && typeof dest[0] === 'string' && typeof dest[1] === 'string') {
+  if (
+    Array.isArray(dest) &&
+    dest.length === 2 &&
+    typeof dest[0] === 'string' &&
+    typeof dest[1] === 'string'
+  ) {
     if (dest[1] === localNode.name) {
       const p = names.get(dest[0])
       if (p !== undefined) deliver(p, copyMessage(msg))

@@ -18,7 +18,9 @@ export const systemClock: Clock = {
   now: () => performance.now(),
   // Why the handle is not unref'd: a process waiting in `receive … after` or `sleep` is work in
   // progress, like a pending setTimeout; Node exits only when no process can make progress.
-  schedule: (fn, ms) => setTimeout(fn, ms),
+  // Why the clamp: Node turns a delay above 2^31-1 ms into 1 ms (with a TimeoutOverflowWarning),
+  // while `after` allows up to 2^32-1 (S3). The heap re-arms when a timer fires before its entry.
+  schedule: (fn, ms) => setTimeout(fn, Math.min(ms, 0x7fffffff)),
   cancel: (h) => clearTimeout(h as NodeJS.Timeout),
 }
 
