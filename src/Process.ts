@@ -43,6 +43,7 @@ import {
   makeReceive,
   makeSleep,
   type Receive,
+  ReceiveOp,
   type ResultOf,
 } from './internal/runtime/receive.ts'
 import { isGenerator, YIELD } from './internal/runtime/scheduler.ts'
@@ -63,6 +64,12 @@ export { P, Pid, Ref }
 /** A process body: a generator function, an async function, or a function returning either. */
 export type Body<A extends unknown[] = []> = (...args: A) => unknown
 
+/** Spawn options; `args` is required when the body takes parameters. */
+export type SpawnOpts<A extends unknown[]> = Omit<SpawnOptions, 'args'> &
+  ([] extends A ? { readonly args?: A } : { readonly args: A })
+
+const NO_ARGS: readonly unknown[] = []
+
 // ------------------------------------------------------------------ spawning
 
 /**
@@ -74,6 +81,10 @@ export type Body<A extends unknown[] = []> = (...args: A) => unknown
  * registers the process before it runs; a taken name throws `ERR_BEAMISH_NAME_TAKEN` and nothing
  * is spawned.
  *
+ * `args` passes arguments to the body, like Erlang's `spawn(M, F, A)`: a shared generator
+ * function with arguments is cheaper than a fresh closure per process (about 150 bytes against
+ * 600), which matters when you spawn millions.
+ *
  * @example
  * ```ts
  * const pid = Process.spawn(function* () {
@@ -81,12 +92,19 @@ export type Body<A extends unknown[] = []> = (...args: A) => unknown
  *   console.log('got', msg)
  * })
  * Process.send(pid, 'hi')
+ *
+ * function* worker(id: number, boss: Pid) { Process.send(boss, ['ready', id]) }
+ * Process.spawn(worker, { args: [1, Process.self()] })
  * ```
  */
-export function spawn(body: Body, opts?: SpawnOptions & { monitor?: false }): Pid
-export function spawn(body: Body, opts: SpawnOptions & { monitor: true }): [Pid, Ref]
-export function spawn(body: Body, opts?: SpawnOptions): Pid | [Pid, Ref] {
-  const { proc, ref } = spawnProc(body, [], checkSpawnOptions(opts, spawn), spawn)
+export function spawn<A extends unknown[] = []>(
+  body: Body<A>,
+  opts: SpawnOpts<A> & { monitor: true },
+): [Pid, Ref]
+export function spawn<A extends unknown[] = []>(body: Body<A>, opts?: SpawnOpts<A> & { monitor?: false }): Pid
+export function spawn(body: Body<any[]>, opts?: SpawnOptions): Pid | [Pid, Ref] {
+  const o = checkSpawnOptions(opts, spawn)
+  const { proc, ref } = spawnProc(body, o.args ?? NO_ARGS, o, spawn)
   return ref === undefined ? proc.pid : [proc.pid, ref]
 }
 
@@ -102,8 +120,12 @@ export function spawn(body: Body, opts?: SpawnOptions): Pid | [Pid, Ref] {
  * })
  * ```
  */
-export function spawnLink(body: Body, opts?: Omit<SpawnOptions, 'link' | 'monitor'>): Pid {
-  return spawnProc(body, [], { ...checkSpawnOptions(opts, spawnLink), link: true }, spawnLink).proc.pid
+export function spawnLink<A extends unknown[] = []>(
+  body: Body<A>,
+  opts?: Omit<SpawnOpts<A>, 'link' | 'monitor'>,
+): Pid {
+  const o = checkSpawnOptions(opts, spawnLink)
+  return spawnProc(body, o.args ?? NO_ARGS, { ...o, link: true }, spawnLink).proc.pid
 }
 
 /**
@@ -161,7 +183,7 @@ export function run<T>(
       result = r as T
       return undefined
     }
-    const { proc } = spawnProc(start, [], o, run)
+    const { proc } = spawnProc(start, NO_ARGS, o, run)
     proc.x().onExit = (reason) => (reason === 'normal' ? resolve(result as T) : reject(new ExitError(reason)))
   })
 }
@@ -224,8 +246,11 @@ export function send<M>(dest: Pid | string | Ref | readonly [string, string], ms
  */
 export function receive(): Receive<unknown>
 export function receive<const I extends readonly unknown[]>(...items: I): Receive<ResultOf<I[number]>>
-export function receive(...items: unknown[]): Receive<unknown> {
-  return makeReceive(items, receive) as unknown as Receive<unknown>
+export function receive(..._items: unknown[]): Receive<unknown> {
+  // Why `arguments`: `receive()` with no pattern is the hottest receive there is (rings,
+  // ping-pong, server loops); reading `arguments.length` first allocates no rest array for it.
+  if (arguments.length === 0) return new ReceiveOp(null, null, -1, null, -1) as unknown as Receive<unknown>
+  return makeReceive(_items, receive) as unknown as Receive<unknown>
 }
 
 /**

@@ -117,14 +117,53 @@ export class Proc {
 
 // ---------------------------------------------------------------- process table
 
-/** Live local processes by pid id. */
-export const table = new Map<number, Proc>()
+/**
+ * Live local processes by pid id: a dense array, not a Map. Why: with a million processes a Map
+ * costs ~60 bytes per entry plus rehashing churn, an array slot 8 bytes; ids are handed out in
+ * order, so the array stays dense, and a slot is cleared (not deleted) when its process exits.
+ */
+class ProcTable {
+  private slots: (Proc | undefined)[] = [undefined]
+  size = 0
+
+  get(id: number): Proc | undefined {
+    return this.slots[id]
+  }
+  has(id: number): boolean {
+    return this.slots[id] !== undefined
+  }
+  set(id: number, p: Proc): void {
+    const slots = this.slots
+    if (id < slots.length) slots[id] = p
+    else {
+      while (slots.length < id) slots.push(undefined)
+      slots.push(p)
+    }
+    this.size++
+  }
+  delete(id: number): void {
+    if (this.slots[id] !== undefined) {
+      this.slots[id] = undefined
+      this.size--
+    }
+  }
+  *values(): IterableIterator<Proc> {
+    const slots = this.slots
+    for (let i = 1; i < slots.length; i++) {
+      const p = slots[i]
+      if (p !== undefined) yield p
+    }
+  }
+}
+
+export const table = new ProcTable()
 let nextId = 1
 let serial = 0
 
-// Why ids wrap at 2^28 like the BEAM's process index: a pid must stay encodable for peers that
-// did not negotiate V4_NC (15 bits of ID + 13 bits of serial); distribution splits it then.
-const MAX_ID = 0x0fffffff
+// Why ids wrap at 2^22: the table stays at most 4M slots (32 MB) however many processes come
+// and go; the serial then goes up, so a pid is never reused while its old holder may still
+// be named somewhere (and NEW_PID_EXT's 32-bit ID field holds both, even without V4_NC).
+const MAX_ID = 0x3fffff
 
 export function newPid(): Pid {
   let id = nextId

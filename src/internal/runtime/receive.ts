@@ -39,35 +39,51 @@ export function checkTimeout(ms: unknown, caller?: Function): number {
   )
 }
 
+/** The state of an `await`ed receive (absent for generator receives, the fast path). */
+export interface AsyncWait {
+  resolve: ((v: unknown) => void) | null
+  reject: ((e: unknown) => void) | null
+  /** Set when the receive is ready to settle: its process and matched message. */
+  proc: Proc | null
+  msg: unknown
+}
+
+/** Receive kinds: any message / one matcher / one literal (`===`) / several clauses. */
+export const K_ANY = 0
+export const K_MATCH = 1
+export const K_LITERAL = 2
+export const K_CLAUSES = 3
+
 /**
  * A pending receive. It is both a `PromiseLike` (`await receive(…)` in async code) and an
  * iterator (`yield* receive(…)` in a generator process, typed; plain `yield receive(…)` also
  * works, untyped). The scheduler does the matching; this object only carries the clauses.
  *
- * Why the op is its own iterator result (`done`/`value` fields): `yield*` hands the inner
- * result object straight to the scheduler, so reusing the op saves an allocation per receive.
+ * Why so few fields, and the single-clause kinds: a process blocked in `receive` keeps its op
+ * alive, and a ring or ping-pong allocates one per hop; one matcher (or one literal, compared
+ * with `===` and no closure at all) covers most receives without any arrays. Why the op is its
+ * own iterator result (`done`/`value`): `yield*` hands the inner result object straight to the
+ * scheduler, so no result object is allocated per receive.
  */
 export class ReceiveOp<T = unknown> {
-  /** `null` = any message. */
-  readonly matchers: Matcher[] | null
-  readonly handlers: (((m: any) => unknown) | null)[] | null
+  kind: 0 | 1 | 2 | 3
+  /** K_MATCH: the matcher; K_LITERAL: the value; K_CLAUSES: the matchers. */
+  m: unknown
+  /** K_CLAUSES: handlers per clause (null entries return the message), or null. */
+  hs: (((m: any) => unknown) | null)[] | null
   /** Milliseconds, or -1 for infinity. */
-  readonly timeout: number
-  readonly afterFn: (() => unknown) | null
+  timeout: number
+  afterFn: (() => unknown) | null
   /** Mailbox position to start scanning from (see refMark), or -1. */
   mark: number
-  done = false
+  /** Iterator state: 0 fresh, 1 yielded to the scheduler, 2 done. */
+  state = 0
   value: unknown
-  private started = false
-  /** Settles an `await`ed receive; null for generator receives. */
-  resolve: ((v: unknown) => void) | null = null
-  reject: ((e: unknown) => void) | null = null
-  /** For an awaited receive being settled: its process, matched message and clause (-1 = after). */
-  proc: Proc | null = null
-  msg: unknown = undefined
+  /** The clause that matched (-1: the after clause). */
   matchedClause = 0
   /** The timeout armed while this receive waits. */
   timer: TimerEntry | null = null
+  aw: AsyncWait | null = null
 
   constructor(
     matchers: Matcher[] | null,
@@ -76,28 +92,53 @@ export class ReceiveOp<T = unknown> {
     afterFn: (() => unknown) | null,
     mark: number,
   ) {
-    this.matchers = matchers
-    this.handlers = handlers
+    if (matchers === null) {
+      this.kind = K_ANY
+      this.m = null
+      this.hs = null
+    } else if (
+      matchers.length === 1 &&
+      (handlers === null || handlers[0] === null || handlers[0] === undefined)
+    ) {
+      this.kind = K_MATCH
+      this.m = matchers[0]
+      this.hs = null
+    } else {
+      this.kind = K_CLAUSES
+      this.m = matchers
+      this.hs = handlers
+    }
     this.timeout = timeout
     this.afterFn = afterFn
     this.mark = mark
     this.value = this
   }
 
+  /** A receive of one literal value (`receive('stop')`). */
+  static literal(value: unknown, timeout: number, afterFn: (() => unknown) | null): ReceiveOp<unknown> {
+    const op = new ReceiveOp(null, null, timeout, afterFn, -1)
+    op.kind = K_LITERAL
+    op.m = value
+    return op
+  }
+
+  get done(): boolean {
+    return this.state === 2
+  }
+
   [Symbol.iterator](): Iterator<ReceiveOp<T>, T, unknown> {
     // Why reset: a receive built once (say, hoisted out of a loop) can be `yield*`-ed again.
-    this.started = false
-    this.done = false
+    this.state = 0
     this.value = this
     return this as unknown as Iterator<ReceiveOp<T>, T, unknown>
   }
 
   next(v?: unknown): this {
-    if (!this.started) {
-      this.started = true
+    if (this.state === 0) {
+      this.state = 1
       return this
     }
-    this.done = true
+    this.state = 2
     this.value = v
     return this
   }
@@ -112,10 +153,19 @@ export class ReceiveOp<T = unknown> {
 
   /** Index of the first clause that accepts `msg`, or -1. */
   accept(msg: unknown): number {
-    const ms = this.matchers
-    if (ms === null) return 0
-    for (let i = 0; i < ms.length; i++) if (ms[i]!(msg)) return i
-    return -1
+    switch (this.kind) {
+      case K_ANY:
+        return 0
+      case K_LITERAL:
+        return msg === this.m ? 0 : -1
+      case K_MATCH:
+        return (this.m as Matcher)(msg) ? 0 : -1
+      default: {
+        const ms = this.m as Matcher[]
+        for (let i = 0; i < ms.length; i++) if (ms[i]!(msg)) return i
+        return -1
+      }
+    }
   }
 
   // biome-ignore lint/suspicious/noThenProperty: being awaitable (and yield*-able) is the point of an op
@@ -156,29 +206,54 @@ export interface Receive<T> extends PromiseLike<T> {
   [Symbol.iterator](): Iterator<unknown, T, unknown>
 }
 
-const ANY_ITEMS: readonly unknown[] = []
+function isLiteral(x: unknown): boolean {
+  const t = typeof x
+  return (
+    x === null ||
+    t === 'string' ||
+    t === 'boolean' ||
+    t === 'undefined' ||
+    t === 'bigint' ||
+    (t === 'number' && !Number.isNaN(x))
+  )
+}
 
 /** Builds the op for `receive(...items)`. */
 export function makeReceive(items: readonly unknown[], caller: Function): ReceiveOp<unknown> {
-  if (items.length === 0 || items === ANY_ITEMS) return new ReceiveOp(null, null, -1, null, -1)
-  let matchers: Matcher[] | null = null
-  let handlers: (((m: any) => unknown) | null)[] | null = null
+  const n = items.length
+  if (n === 0) return new ReceiveOp(null, null, -1, null, -1)
+  const last = items[n - 1]
   let timeout = -1
   let afterFn: (() => unknown) | null = null
+  let count = n
+  if (last instanceof After) {
+    timeout = last.ms
+    afterFn = last.handler
+    count = n - 1
+  }
+  // The common shapes first: one literal, or one pattern, no handler.
+  if (count === 1) {
+    const it = items[0]
+    if (isLiteral(it)) return ReceiveOp.literal(it, timeout, afterFn)
+    if (!(it instanceof Clause) && !(it instanceof After)) {
+      const owner = currentProc()
+      const mark = owner === null ? -1 : refMark(it, owner)
+      return new ReceiveOp([compile(it)], null, timeout, afterFn, mark)
+    }
+  }
+  if (count === 0) {
+    // receive(after(ms)): matches nothing, just waits (S5).
+    return new ReceiveOp([], [], timeout, afterFn, -1)
+  }
+  const matchers: Matcher[] = []
+  const handlers: (((m: any) => unknown) | null)[] = []
   let mark = Number.POSITIVE_INFINITY
   const owner = currentProc()
-  for (let i = 0; i < items.length; i++) {
+  for (let i = 0; i < count; i++) {
     const it = items[i]
     if (it instanceof After) {
-      if (i !== items.length - 1) {
-        throw createError('ERR_BEAMISH_BADARG', 'after(…) must be the last argument of receive', caller)
-      }
-      timeout = it.ms
-      afterFn = it.handler
-      continue
+      throw createError('ERR_BEAMISH_BADARG', 'after(…) must be the last argument of receive', caller)
     }
-    matchers ??= []
-    handlers ??= []
     if (it instanceof Clause) {
       matchers.push(it.match)
       handlers.push(it.handler)
@@ -189,9 +264,6 @@ export function makeReceive(items: readonly unknown[], caller: Function): Receiv
       mark = Math.min(mark, owner === null ? -1 : refMark(it, owner))
     }
   }
-  // `receive(after(ms))`: no clauses, so nothing matches and it just sleeps (S5); `null` matchers
-  // would mean "any message".
-  if (matchers === null) return new ReceiveOp([], [], timeout, afterFn, -1)
   return new ReceiveOp(matchers, handlers, timeout, afterFn, mark === Number.POSITIVE_INFINITY ? -1 : mark)
 }
 
@@ -202,7 +274,9 @@ export function makeSleep(ms: number): ReceiveOp<undefined> {
 
 /** Runs the handler of the clause that matched, in the receiving process. */
 export function runHandler(op: ReceiveOp<unknown>, clause: number, msg: unknown): unknown {
-  const h = op.handlers === null ? null : op.handlers[clause]
+  const hs = op.hs
+  if (hs === null) return msg
+  const h = hs[clause]
   return h === null || h === undefined ? msg : h(msg)
 }
 

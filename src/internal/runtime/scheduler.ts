@@ -18,7 +18,7 @@ import {
   setCurrent,
   WAITING,
 } from './proc.ts'
-import { ReceiveOp, runAfter, runHandler } from './receive.ts'
+import { K_ANY, K_LITERAL, K_MATCH, ReceiveOp, runAfter, runHandler } from './receive.ts'
 import { crashReason, terminate } from './signals.ts'
 import { systemClock, type TimerEntry, TimerHeap } from './timers.ts'
 
@@ -157,14 +157,13 @@ export function isGenerator(x: unknown): x is Generator<unknown, unknown, unknow
  * promise (the async body continues in a microtask).
  */
 function settleAsync(op: ReceiveOp<unknown>): void {
-  const p = op.proc!
-  const resolve = op.resolve
-  const reject = op.reject
-  op.resolve = op.reject = null
-  op.proc = null
+  const aw = op.aw!
+  const p = aw.proc!
+  const resolve = aw.resolve
+  const reject = aw.reject
+  op.aw = null
   if (resolve === null || reject === null || !p.alive) return
-  const msg = op.msg
-  op.msg = undefined
+  const msg = aw.msg
   setCurrent(p)
   let v: unknown
   try {
@@ -235,7 +234,7 @@ function runGen(p: Proc): void {
       } else {
         const msg = i === 0 ? mb!.shift() : mb!.removeAt(i)
         mode = RESUME_NEXT
-        if (op.handlers === null) input = msg
+        if (op.hs === null) input = msg
         else {
           try {
             input = runHandler(op, op.matchedClause, msg)
@@ -291,22 +290,23 @@ export function scan(p: Proc, op: ReceiveOp<unknown>): number {
     i = len - (p.appended - op.mark)
     if (i < 0) i = 0
   }
-  const ms = op.matchers
-  if (ms === null) {
-    op.matchedClause = 0
-    return i < len ? i : -1
-  }
-  const nc = ms.length
-  if (nc === 1) {
-    const m0 = ms[0]!
-    for (; i < len; i++) {
-      if (m0(mb.at(i))) {
-        op.matchedClause = 0
-        return i
-      }
+  op.matchedClause = 0
+  switch (op.kind) {
+    case K_ANY:
+      return i < len ? i : -1
+    case K_LITERAL: {
+      const v = op.m
+      for (; i < len; i++) if (mb.at(i) === v) return i
+      return -1
     }
-    return -1
+    case K_MATCH: {
+      const m0 = op.m as (m: unknown) => boolean
+      for (; i < len; i++) if (m0(mb.at(i))) return i
+      return -1
+    }
   }
+  const ms = op.m as ((m: unknown) => boolean)[]
+  const nc = ms.length
   for (; i < len; i++) {
     const msg = mb.at(i)
     for (let c = 0; c < nc; c++) {
@@ -325,8 +325,8 @@ function onReceiveTimeout(e: TimerEntry): void {
   if (op === null || op.timer !== e) return
   op.timer = null
   p.waiter = null
-  if (op.resolve !== null) {
-    op.proc = p
+  if (op.aw !== null) {
+    op.aw.proc = p
     op.matchedClause = -1
     enqueueSettle(op)
     return
@@ -391,8 +391,7 @@ export function waitAsync(
     }
     return
   }
-  op.resolve = resolve
-  op.reject = reject
+  op.aw = { resolve, reject, proc: null, msg: undefined }
   p.waiter = op
   if (op.timeout > 0) op.timer = timers.add(op.timeout, onReceiveTimeout, p)
 }
@@ -405,14 +404,10 @@ export function deliver(p: Proc, msg: unknown): void {
   p.appended++
   const w = p.waiter
   if (w !== null) {
-    const ms = w.matchers
-    let c = 0
-    if (ms !== null) {
-      c = w.accept(msg)
-      if (c < 0) {
-        pushMailbox(p, msg)
-        return
-      }
+    const c = w.kind === K_ANY ? 0 : w.accept(msg)
+    if (c < 0) {
+      pushMailbox(p, msg)
+      return
     }
     p.waiter = null
     if (w.timer !== null) {
@@ -420,16 +415,18 @@ export function deliver(p: Proc, msg: unknown): void {
       w.timer = null
     }
     w.matchedClause = c
-    if (w.resolve !== null) {
-      w.proc = p
-      w.msg = msg
+    const aw = w.aw
+    if (aw !== null) {
+      aw.proc = p
+      aw.msg = msg
       enqueueSettle(w)
       return
     }
     p.resumeValue = msg
     // Why two modes: a clause without a handler resumes with the message itself, so the hot
     // path (plain patterns, `receive()`) skips the handler dispatch in runGen.
-    if (w.handlers === null || w.handlers[c] === null) p.resumeMode = RESUME_NEXT
+    const hs = w.hs
+    if (hs === null || hs[c] === null || hs[c] === undefined) p.resumeMode = RESUME_NEXT
     else {
       p.resuming = w
       p.resumeMode = RESUME_MATCHED

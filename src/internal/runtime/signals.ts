@@ -99,9 +99,10 @@ function finish(p: Proc): void {
     }
   }
   // An async body blocked in `await receive(…)` unwinds instead of waiting forever.
-  if (w !== null && w.reject !== null) {
-    const reject = w.reject
-    w.resolve = w.reject = null
+  const aw = w === null ? null : w.aw
+  if (aw !== null && aw.reject !== null) {
+    const reject = aw.reject
+    aw.resolve = aw.reject = null
     reject(new ProcessTerminated(reason))
   }
 }
