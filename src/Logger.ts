@@ -52,6 +52,20 @@ export function setLevel(level: Level): void {
 }
 
 /**
+ * Configures the logger: the minimum `level`, and `handleSaslReports` (default false, as in
+ * Elixir) to also log supervisor progress reports and other `sasl`-domain events.
+ *
+ * @example
+ * ```ts
+ * Logger.configure({ level: 'info', handleSaslReports: true })
+ * ```
+ */
+export function configure(opts: { readonly level?: Level; readonly handleSaslReports?: boolean }): void {
+  if (opts.level !== undefined) state.level = checkLevel(opts.level, configure)
+  if (opts.handleSaslReports !== undefined) state.handleSaslReports = opts.handleSaslReports === true
+}
+
+/**
  * The current minimum level.
  *
  * @example

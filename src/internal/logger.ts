@@ -33,6 +33,11 @@ export const consoleHandler: Handler = (e) => {
 export const state = {
   level: 'debug' as Level,
   handlers: new Map<string, Handler>([['console', consoleHandler]]),
+  /**
+   * Like Elixir's `handle_sasl_reports` (false by default): supervisor progress reports and
+   * other events tagged with the `sasl` domain are dropped unless this is on.
+   */
+  handleSaslReports: false,
 }
 
 export function enabled(level: Level): boolean {
@@ -46,6 +51,7 @@ export function log(
   report?: Record<string, unknown>,
 ): void {
   if (!enabled(level)) return
+  if (!state.handleSaslReports && Array.isArray(meta.domain) && meta.domain.includes('sasl')) return
   const event: LogEvent =
     report === undefined ? { level, message, time: new Date(), meta } : { level, message, time: new Date(), meta, report }
   for (const h of state.handlers.values()) {

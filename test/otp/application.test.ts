@@ -1,0 +1,147 @@
+import assert from 'node:assert/strict'
+import { spawn } from 'node:child_process'
+import { describe, it } from 'node:test'
+import { Application, GenServer, P, Process, Supervisor } from '../../src/index.ts'
+import { setNodeStopper } from '../../src/internal/application.ts'
+import { assertReceive, captureLog, run } from '../../src/testing/index.ts'
+
+let n = 0
+const uniq = (s: string) => `${s}_${++n}`
+
+/** A worker that tells `observer` when it starts and when it terminates. */
+const Reporter = GenServer.define({
+  name: 'Reporter',
+  init([tag, observer]: [string, Process.Pid]) {
+    Process.trapExit(true)
+    Process.send(observer, ['started', tag])
+    return GenServer.ok([tag, observer] as const)
+  },
+  handleCall: (req: 'env', _from, s: readonly [string, Process.Pid]) => GenServer.reply(req, s),
+  terminate(_reason, [tag, observer]: readonly [string, Process.Pid]) {
+    Process.send(observer, ['terminated', tag])
+  },
+})
+
+function appWith(name: string, observer: Process.Pid, deps: string[] = [], extra: Record<string, unknown> = {}) {
+  return Application.define({
+    name,
+    applications: deps,
+    env: { greeting: 'hello', ...extra },
+    start: () =>
+      Supervisor.startLink(
+        [
+          { id: 'a', start: () => GenServer.startLink(Reporter, [`${name}.a`, observer]) },
+          { id: 'b', start: () => GenServer.startLink(Reporter, [`${name}.b`, observer]) },
+        ],
+        { strategy: 'one_for_one' },
+      ),
+    stop: () => Process.send(observer, ['stopped', name]),
+  })
+}
+
+describe('Application', () => {
+  it('starts its tree, exposes its environment, and stops the tree in reverse order', () =>
+    run(function* () {
+      const me = Process.self()
+      const name = uniq('app')
+      const app = appWith(name, me)
+      assert.equal(yield* Application.start(app, { handleSignals: false }), 'ok')
+      yield* assertReceive(['started', `${name}.a`])
+      yield* assertReceive(['started', `${name}.b`])
+      assert.equal(Application.getEnv(name, 'greeting'), 'hello')
+      assert.deepEqual(Application.fetchEnv(name, 'missing'), 'error')
+      Application.putEnv(name, 'greeting', 'hi')
+      assert.deepEqual(Application.fetchEnv(name, 'greeting'), ['ok', 'hi'])
+      assert.ok(Application.startedApplications().includes(name))
+      assert.equal(yield* Application.stop(name), 'ok')
+      // Children shut down in reverse start order, then the stop callback runs.
+      yield* assertReceive(['terminated', `${name}.b`])
+      yield* assertReceive(['terminated', `${name}.a`])
+      yield* assertReceive(['stopped', name])
+      assert.ok(!Application.startedApplications().includes(name))
+      assert.deepEqual(yield* Application.stop(name), ['error', ['not_started', name]])
+    }))
+
+  it('refuses to start twice, and before its dependencies', () =>
+    run(function* () {
+      const me = Process.self()
+      const dep = uniq('dep')
+      const top = uniq('top')
+      appWith(dep, me)
+      const app = appWith(top, me, [dep])
+      assert.deepEqual(yield* Application.start(app, { handleSignals: false }), ['error', ['not_started', dep]])
+      const r = yield* Application.ensureAllStarted(top, { handleSignals: false })
+      assert.deepEqual(r, ['ok', [dep, top]])
+      assert.deepEqual(yield* Application.start(top, { handleSignals: false }), ['error', ['already_started', top]])
+      yield* Application.stop(top)
+      yield* Application.stop(dep)
+    }))
+
+  it('reports a start callback that fails', () =>
+    run(function* () {
+      const name = uniq('bad')
+      Application.define({ name, start: () => ['error', 'no_db'] })
+      const r = yield* Application.start(name, { handleSignals: false })
+      assert.deepEqual(r, ['error', ['no_db', [name, 'start', ['normal', undefined]]]])
+    }))
+
+  it('rejects unknown applications and bad restart types with clear errors', () => {
+    assert.throws(() => Application.ensureAllStarted(uniq('nope')), { code: 'ERR_BEAMISH_BADARG', message: /unknown application/ })
+    const name = uniq('x')
+    Application.define({ name, start: () => 'ignore' })
+    assert.throws(() => Application.start(name, { type: 'forever' as never }), {
+      code: 'ERR_BEAMISH_INVALID_OPTION',
+      message: /restart type/,
+    })
+  })
+
+  it('a temporary application whose root dies is only logged; a permanent one stops the node', async () => {
+    const stops: number[] = []
+    setNodeStopper((code) => stops.push(code))
+    const log = await captureLog(() =>
+      run(function* () {
+        const me = Process.self()
+        for (const type of ['temporary', 'permanent'] as const) {
+          const name = uniq(type)
+          Application.define({
+            name,
+            *start() {
+              const r = yield* Supervisor.startLink([], { strategy: 'one_for_one' })
+              Process.send(me, ['root', name, r[1]])
+              return r
+            },
+          })
+          assert.equal(yield* Application.start(name, { type, handleSignals: false }), 'ok')
+          const [, , root] = yield* assertReceive(['root', name, P.instanceOf(Process.Pid)])
+          Process.exit(root, 'kill')
+          const ref = Process.monitor(root)
+          yield* assertReceive(['DOWN', ref, 'process', root, P._])
+        }
+        // The application masters react to the root's EXIT asynchronously: wait until both are gone.
+        for (let i = 0; i < 100 && Application.startedApplications().some((a) => a.startsWith('temporary_') || a.startsWith('permanent_')); i++) {
+          yield Process.yield()
+        }
+      }),
+    )
+    assert.match(log, /\[notice\] Application temporary_\d+ exited: "killed"/)
+    assert.match(log, /\[notice\] Application permanent_\d+ exited: "killed"/)
+    assert.match(log, /Application permanent_\d+ \(permanent\) terminated: stopping the node/)
+    assert.deepEqual(stops, [1])
+  })
+
+  it('SIGTERM stops the applications, each tree in reverse order, and the node exits 0', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'test/fixtures/sigtermApp.ts'], { stdio: ['ignore', 'pipe', 'pipe'] })
+    let out = ''
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
+    await new Promise<void>((resolve) => {
+      child.stdout.on('data', (d: Buffer) => {
+        out += d.toString()
+        if (out.includes('started ok')) resolve()
+      })
+    })
+    child.kill('SIGTERM')
+    const code = await exited
+    assert.equal(code, 0)
+    assert.deepEqual(out.trim().split('\n'), ['started ok', 'terminate three', 'terminate two', 'terminate one', 'app stopped'])
+  })
+})
