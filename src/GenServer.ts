@@ -6,7 +6,8 @@
  * `handleInfo`, `handleContinue`, `terminate`, `formatStatus`. Callbacks return OTP's tuples as
  * arrays (`['reply', reply, newState]`, `['noreply', newState]`, `['stop', reason, newState]`);
  * the helpers {@link ok}, {@link reply} and {@link noreply} build the common ones. Callbacks may be plain,
- * `async` (the server waits for the promise; messages queue meanwhile) or generator functions.
+ * `async` (the server waits for the promise; messages queue meanwhile) or generator functions;
+ * an async or generator `terminate` runs to its end before the server exits.
  *
  * ## Example
  *
@@ -20,7 +21,9 @@
  *   handleCast: ([, item]: ['push', string], items: string[]) => GenServer.noreply([item, ...items]),
  * })
  *
- * const [, pid] = await GenServer.start(Stack, ['hello'])
+ * const started = await GenServer.start(Stack, ['hello'])
+ * if (started === 'ignore' || started[0] !== 'ok') throw new Error('Stack did not start')
+ * const pid = started[1]                     // typed: GenServer.Server<typeof Stack>
  * await GenServer.call(pid, 'pop')           // 'hello'
  * GenServer.cast(pid, ['push', 'world'])
  * await GenServer.call(pid, 'pop')           // 'world'
@@ -49,17 +52,19 @@
  *
  * @module
  */
-import { badArg, createError } from './internal/errors.ts'
+import { badArg, createError, ExitError } from './internal/errors.ts'
+import { inspect } from './internal/format.ts'
+import type { From, Name, ServerRef, ViaModule } from './internal/gen.ts'
 import * as gen from './internal/gen.ts'
-import type { From, Name, ServerRef } from './internal/gen.ts'
-import { type Module, moduleName, serverMain, type Status } from './internal/genServer.ts'
+import { type Module, moduleName, type Status, serverMain } from './internal/genServer.ts'
 import { start as procStart, type StartResult } from './internal/procLib.ts'
 import { Op } from './internal/runtime/op.ts'
+import { currentProc } from './internal/runtime/proc.ts'
 import type { Receive } from './internal/runtime/receive.ts'
+import { applyOverrides, type ChildSpec, type ChildSpecOverrides } from './internal/supervisor/spec.ts'
 import type { Pid } from './internal/term/pid.ts'
 
-export type { From, Name, ServerRef, StartResult, Status }
-export type { Module as Callbacks }
+export type { From, Module as Callbacks, Name, ServerRef, StartResult, Status, ViaModule }
 
 // ------------------------------------------------------------------ types
 
@@ -83,9 +88,11 @@ export type CallResult<R, S> =
   | readonly ['stop', unknown, S]
 
 /** A `handleCast` / `handleInfo` / `handleContinue` result. */
-export type NoReplyResult<S> = readonly ['noreply', S] | readonly ['noreply', S, Extra] | readonly ['stop', unknown, S]
+export type NoReplyResult<S> =
+  | readonly ['noreply', S]
+  | readonly ['noreply', S, Extra]
+  | readonly ['stop', unknown, S]
 
-type Awaitable<T> = T | PromiseLike<T> | Generator<unknown, T, any>
 type Unwrap<T> = T extends PromiseLike<infer U> ? U : T extends Generator<unknown, infer U, any> ? U : T
 
 /** The request type a module's `handleCall` accepts. */
@@ -139,7 +146,9 @@ export function ok<S>(state: S, extra?: Extra): readonly ['ok', S] | readonly ['
 export function reply<R, S>(replyValue: R, state: S): readonly ['reply', R, S]
 export function reply<R, S>(replyValue: R, state: S, extra: Extra): readonly ['reply', R, S, Extra]
 export function reply<R, S>(replyValue: R, state: S, extra?: Extra) {
-  return extra === undefined ? (['reply', replyValue, state] as const) : (['reply', replyValue, state, extra] as const)
+  return extra === undefined
+    ? (['reply', replyValue, state] as const)
+    : (['reply', replyValue, state, extra] as const)
 }
 
 /**
@@ -179,22 +188,29 @@ export function define<M extends Module>(module: M): M {
 // ------------------------------------------------------------------ starting
 
 export interface StartOptions {
-  /** Register the server: a string (local), `{ via, key }`, or `{ global }`. */
-  readonly name?: Name
+  /** Register the server: a string (local), `{ via, key }`, or `{ global }`; `undefined`/`null`: no name. */
+  readonly name?: Name | null | undefined
   /** Milliseconds `init` may take before the start fails with `'timeout'` (default Infinity). */
-  readonly timeout?: number
+  readonly timeout?: number | undefined
   /** A label for `Process.info` and reports. */
   readonly label?: unknown
 }
 
 const START_KEYS = new Set(['name', 'timeout', 'label', 'debug', 'spawnOpt', 'hibernateAfter'])
 
-function startOp<M extends Module>(mod: M, arg: unknown, opts: StartOptions | undefined, link: boolean, caller: Function) {
+function startOp<M extends Module>(
+  mod: M,
+  arg: unknown,
+  opts: StartOptions | undefined,
+  link: boolean,
+  caller: Function,
+) {
   if (typeof mod !== 'object' || mod === null || typeof mod.init !== 'function') {
     throw badArg('a GenServer callback module (an object with an init function)', mod, caller)
   }
   const o = opts ?? {}
-  if (typeof o !== 'object') throw badArg('start options to be an object', o, caller, 'ERR_BEAMISH_INVALID_OPTION')
+  if (typeof o !== 'object')
+    throw badArg('start options to be an object', o, caller, 'ERR_BEAMISH_INVALID_OPTION')
   for (const k of Object.keys(o)) {
     if (!START_KEYS.has(k)) {
       throw createError(
@@ -205,29 +221,55 @@ function startOp<M extends Module>(mod: M, arg: unknown, opts: StartOptions | un
     }
   }
   const name = gen.checkName(o.name, caller)
+  if (name !== undefined && typeof name === 'object' && 'global' in name && gen.globalNames === null) {
+    throw createError(
+      'ERR_BEAMISH_INVALID_NAME',
+      `global names need distribution (Node.start) first. Got: ${inspect(name)}`,
+      caller,
+    )
+  }
+  if (link && currentProc() === null) {
+    throw createError(
+      'ERR_BEAMISH_NOT_IN_PROCESS',
+      'startLink must be called from inside a process (the link needs an owner); use start from plain async code',
+      caller,
+    )
+  }
   const timeout = o.timeout === undefined ? -1 : gen.checkCallTimeout(o.timeout, caller)
   const initialCall = `${moduleName(mod)}.init/1`
-  return new Op<StartResult<Server<M>>>(() =>
-    procStart<Server<M>>(serverMain as never, [mod, arg, name], {
+  return new Op<StartResult<Server<M>>>(function* () {
+    // OTP's gen:start looks the name up in the caller first: a taken name fails without spawning
+    // anything, and a via module may refuse the name here, in the caller (RG5: a duplicate
+    // Registry raises).
+    const holder = name === undefined ? undefined : gen.whereis(name)
+    if (holder !== undefined) return ['error', ['already_started', holder]] as const
+    return yield* procStart<Server<M>>(serverMain as never, [mod, arg, name], {
       link,
       timeout,
       initialCall,
       ...(o.label === undefined ? {} : { label: o.label }),
-    }),
-  )
+    })
+  })
 }
 
 /**
  * Starts a server linked to the caller and waits until its `init` has returned (G-s1). Returns
  * `['ok', pid]`, `'ignore'`, or `['error', reason]` (`['already_started', pid]` for a taken
- * name). If `init` fails, the linked caller gets the exit signal too (as on the BEAM).
+ * name). If `init` fails, the linked caller gets the exit signal too (as on the BEAM). Must be
+ * called from inside a process (the link needs an owner): outside one it throws
+ * `ERR_BEAMISH_NOT_IN_PROCESS`; use {@link start} from plain async code.
  *
  * @example
  * ```ts
- * const [, pid] = yield* GenServer.startLink(Counter, 0, { name: 'counter' })
+ * const started = yield* GenServer.startLink(Counter, 0, { name: 'counter' })
+ * if (started !== 'ignore' && started[0] === 'ok') yield* GenServer.call(started[1], 'get')
  * ```
  */
-export function startLink<M extends Module>(module: M, arg: ArgOf<M>, opts?: StartOptions): Receive<StartResult<Server<M>>> {
+export function startLink<M extends Module>(
+  module: M,
+  arg: ArgOf<M>,
+  opts?: StartOptions,
+): Receive<StartResult<Server<M>>> {
   return startOp(module, arg, opts, true, startLink)
 }
 
@@ -236,11 +278,45 @@ export function startLink<M extends Module>(module: M, arg: ArgOf<M>, opts?: Sta
  *
  * @example
  * ```ts
- * const [, pid] = await GenServer.start(Counter, 0)
+ * const started = await GenServer.start(Counter, 0)
+ * if (started !== 'ignore' && started[0] === 'ok') await GenServer.call(started[1], 'get')
  * ```
  */
-export function start<M extends Module>(module: M, arg: ArgOf<M>, opts?: StartOptions): Receive<StartResult<Server<M>>> {
+export function start<M extends Module>(
+  module: M,
+  arg: ArgOf<M>,
+  opts?: StartOptions,
+): Receive<StartResult<Server<M>>> {
   return startOp(module, arg, opts, false, start)
+}
+
+/**
+ * The child specification that starts `module` under a supervisor with
+ * `GenServer.startLink(module, arg)`: `{ id: <module name>, start: [GenServer.startLink, [module, arg]] }`,
+ * with `overrides` applied (what Elixir's `use GenServer` generates as `child_spec/1`). Give a
+ * module a `childSpec(arg)` built on it to customise how supervisors start it; an unknown
+ * override key throws `ERR_BEAMISH_INVALID_CHILD_SPEC`.
+ *
+ * @example
+ * ```ts
+ * const Stack = GenServer.define({
+ *   name: 'Stack',
+ *   init: (items: string[]) => GenServer.ok(items),
+ *   childSpec: (items: string[]) => GenServer.childSpec(Stack, items, { restart: 'transient' }),
+ * })
+ * yield* Supervisor.startLink([[Stack, ['hello']]], { strategy: 'one_for_one' })
+ * ```
+ */
+export function childSpec<M extends Module>(
+  module: M,
+  arg: ArgOf<M>,
+  overrides?: ChildSpecOverrides,
+): ChildSpec {
+  if (typeof module !== 'object' || module === null || typeof module.init !== 'function') {
+    throw badArg('a GenServer callback module (an object with an init function)', module, childSpec)
+  }
+  const spec: ChildSpec = { id: moduleName(module), start: [startLink, [module, arg]] }
+  return applyOverrides(spec, overrides, childSpec)
 }
 
 // ------------------------------------------------------------------ client API
@@ -256,7 +332,11 @@ export function start<M extends Module>(module: M, arg: ArgOf<M>, opts?: StartOp
  * const m = await GenServer.call('counter', 'get', 1000)
  * ```
  */
-export function call<M>(server: Server<M> | ServerRef, request: CallOf<M>, timeout: number = 5000): Receive<ReplyOf<M>> {
+export function call<M>(
+  server: Server<M> | ServerRef,
+  request: CallOf<M>,
+  timeout: number = 5000,
+): Receive<ReplyOf<M>> {
   const s = gen.checkServer(server, call)
   const t = gen.checkCallTimeout(timeout, call)
   return gen.call<ReplyOf<M>>(s, request, t, 'GenServer', timeout)
@@ -286,7 +366,8 @@ export function cast<M>(server: Server<M> | ServerRef, request: CastOf<M>): 'ok'
  * ```
  */
 export function replyTo(from: From, replyValue: unknown): 'ok' {
-  if (!Array.isArray(from) || from.length !== 2) throw badArg('a From ([pid, tag]) as given to handleCall', from, replyTo)
+  if (!Array.isArray(from) || from.length !== 2)
+    throw badArg('a From ([pid, tag]) as given to handleCall', from, replyTo)
   gen.reply(from, replyValue)
   return 'ok'
 }
@@ -302,7 +383,11 @@ export function replyTo(from: From, replyValue: unknown): 'ok' {
  * await GenServer.stop('counter', 'shutdown', 5000)
  * ```
  */
-export function stop(server: ServerRef, reason: unknown = 'normal', timeout: number = Number.POSITIVE_INFINITY): Receive<'ok'> {
+export function stop(
+  server: ServerRef,
+  reason: unknown = 'normal',
+  timeout: number = Number.POSITIVE_INFINITY,
+): Receive<'ok'> {
   const s = gen.checkServer(server, stop)
   const t = gen.checkCallTimeout(timeout, stop)
   return new Op(() => gen.doStop(s, reason, t, 'GenServer', timeout))
@@ -321,7 +406,8 @@ export function whereis(server: ServerRef): Pid | readonly [string, string] | un
 }
 
 /**
- * The server's current state (`:sys.get_state/1`), for debugging.
+ * The server's current state (`:sys.get_state/1`), for debugging. Fails like `:sys`, with an
+ * `ExitError` whose reason is `[reason, ['sys', 'getState', [server, timeout]]]`.
  *
  * @example
  * ```ts
@@ -331,11 +417,15 @@ export function whereis(server: ServerRef): Pid | readonly [string, string] | un
 export function getState<S = unknown>(server: ServerRef, timeout = 5000): Receive<S> {
   const s = gen.checkServer(server, getState)
   const t = gen.checkCallTimeout(timeout, getState)
-  return new Op(() => sysCall(s, 'getState', t) as Generator<unknown, S, unknown>)
+  return new Op(
+    () => sysCall(s, 'getState', t, 'getState', [server, timeout]) as Generator<unknown, S, unknown>,
+  )
 }
 
 /**
- * Replaces the server's state with `fn(state)` (`:sys.replace_state/2`), for debugging.
+ * Replaces the server's state with `fn(state)` (`:sys.replace_state/2`), for debugging, and
+ * returns the new state. `fn` runs in the server; if it throws, the state stays as it was and
+ * the caller throws what `fn` threw.
  *
  * @example
  * ```ts
@@ -345,9 +435,42 @@ export function getState<S = unknown>(server: ServerRef, timeout = 5000): Receiv
 export function replaceState<S>(server: ServerRef, fn: (state: S) => S, timeout = 5000): Receive<S> {
   const s = gen.checkServer(server, replaceState)
   const t = gen.checkCallTimeout(timeout, replaceState)
-  return new Op(() => sysCall(s, ['replaceState', fn], t) as Generator<unknown, S, unknown>)
+  return new Op(
+    () =>
+      sysCall(s, ['replaceState', fn], t, 'replaceState', [server, fn, timeout]) as Generator<
+        unknown,
+        S,
+        unknown
+      >,
+  )
 }
 
-function sysCall(server: ServerRef, req: unknown, timeout: number): Generator<unknown, unknown, unknown> {
-  return gen.doCall(server, req, timeout, 'sys', timeout, 'system')
+/**
+ * A `sys` request. Fails like `:sys` does: exits `[reason, ['sys', fn, args]]`, and rethrows
+ * what a `replaceState` function threw in the server (`callback_failed`).
+ */
+function* sysCall(
+  server: ServerRef,
+  req: unknown,
+  timeout: number,
+  fn: string,
+  args: unknown[],
+): Generator<unknown, unknown, unknown> {
+  let r: unknown
+  try {
+    r = yield* gen.doCall(server, req, timeout, 'sys', timeout, 'system')
+  } catch (e) {
+    if (e instanceof ExitError && Array.isArray(e.reason))
+      throw new ExitError([e.reason[0], ['sys', fn, args]])
+    throw e
+  }
+  if (
+    Array.isArray(r) &&
+    r.length === 2 &&
+    r[0] === 'error' &&
+    Array.isArray(r[1]) &&
+    r[1][0] === 'callback_failed'
+  )
+    throw r[1][2]
+  return r
 }

@@ -15,6 +15,9 @@ export type ErrorCode =
   | 'ERR_BEAMISH_UNCOPYABLE_MESSAGE'
   | 'ERR_BEAMISH_BAD_YIELD'
   | 'ERR_BEAMISH_EXIT'
+  | 'ERR_BEAMISH_INVALID_NODE_NAME'
+  | 'ERR_BEAMISH_INVALID_CHILD_SPEC'
+  | 'ERR_BEAMISH_UNKNOWN_REGISTRY'
 
 /**
  * A synchronous error at the API boundary (bad argument, taken name, …). `code` is stable;

@@ -2,14 +2,14 @@ import { badArg, createError, ExitError } from './errors.ts'
 import { inspect } from './format.ts'
 import { copyMessage } from './runtime/copy.ts'
 import { names } from './runtime/names.ts'
-import { currentProc, EXITING, type Proc, self } from './runtime/proc.ts'
 import { Op } from './runtime/op.ts'
+import { currentProc, EXITING, type Proc, self } from './runtime/proc.ts'
 import { ReceiveOp } from './runtime/receive.ts'
 import { deliver } from './runtime/scheduler.ts'
 import * as sig from './runtime/signals.ts'
 import { sendTo } from './runtime/spawn.ts'
-import { localNode } from './term/nodeRef.ts'
 import { List } from './term/misc.ts'
+import { localNode } from './term/nodeRef.ts'
 import { Pid } from './term/pid.ts'
 import { Ref } from './term/ref.ts'
 
@@ -61,7 +61,7 @@ export function checkName(name: unknown, caller: Function): Name | undefined {
   )
 }
 
-function isVia(v: unknown): v is ViaModule {
+export function isVia(v: unknown): v is ViaModule {
   return (
     typeof v === 'object' &&
     v !== null &&
@@ -83,23 +83,31 @@ export function registerName(name: Name, pid: Pid): Pid | undefined {
   }
   const reg = 'via' in name ? name.via : globalNames
   const key = 'via' in name ? name.key : name.global
-  if (reg === null) throw createError('ERR_BEAMISH_INVALID_NAME', 'global names need distribution (Node.start) first')
+  if (reg === null)
+    throw createError('ERR_BEAMISH_INVALID_NAME', 'global names need distribution (Node.start) first')
   if (reg.registerName(key, pid)) return undefined
   return reg.whereisName(key) ?? pid
 }
 
-export function unregisterName(name: Name | undefined): void {
+/**
+ * Releases `name` if `holder` still holds it. Why the check: the server may have given the name
+ * up (or its via registry moved it) while running, and its stop must not take it from the new owner.
+ */
+export function unregisterName(name: Name | undefined, holder: Pid): void {
   if (name === undefined) return
   if (typeof name === 'string') {
     const p = names.get(name)
-    if (p !== undefined) {
+    if (p !== undefined && p.pid === holder) {
       names.delete(name)
       p.x().name = null
     }
     return
   }
-  if ('via' in name) name.via.unregisterName(name.key)
-  else globalNames?.unregisterName(name.global)
+  const reg = 'via' in name ? name.via : globalNames
+  if (reg === null) return
+  const key = 'via' in name ? name.key : name.global
+  const pid = reg.whereisName(key)
+  if (pid !== undefined && Pid.equals(pid, holder)) reg.unregisterName(key)
 }
 
 /** Resolves a server reference to a pid, a remote `[name, node]`, or undefined (noproc). */
@@ -120,8 +128,14 @@ export function checkServer(server: unknown, caller: Function): ServerRef {
   if (
     server instanceof Pid ||
     (typeof server === 'string' && server.length > 0) ||
-    (Array.isArray(server) && server.length === 2 && typeof server[0] === 'string' && typeof server[1] === 'string') ||
-    (typeof server === 'object' && server !== null && ('via' in server || 'global' in server))
+    (Array.isArray(server) &&
+      server.length === 2 &&
+      typeof server[0] === 'string' &&
+      typeof server[1] === 'string') ||
+    (typeof server === 'object' &&
+      server !== null &&
+      !Array.isArray(server) &&
+      (('via' in server && 'key' in server && isVia(server.via)) || 'global' in server))
   ) {
     return server as ServerRef
   }
@@ -131,7 +145,12 @@ export function checkServer(server: unknown, caller: Function): ServerRef {
 export function checkCallTimeout(t: unknown, caller: Function): number {
   if (t === Number.POSITIVE_INFINITY || t === 'infinity') return -1
   if (typeof t === 'number' && Number.isInteger(t) && t >= 0) return t
-  throw badArg('a timeout: a non-negative integer of milliseconds or Infinity', t, caller, 'ERR_BEAMISH_INVALID_TIMEOUT')
+  throw badArg(
+    'a timeout: a non-negative integer of milliseconds or Infinity',
+    t,
+    caller,
+    'ERR_BEAMISH_INVALID_TIMEOUT',
+  )
 }
 
 /** The exception a failed call raises in the caller: `[reason, [mod, fn, args]]`, Elixir's shape. */
@@ -151,6 +170,10 @@ function isDown(mref: Ref): (m: unknown) => boolean {
   return (m) => Array.isArray(m) && m.length === 5 && m[0] === 'DOWN' && m[1] === mref
 }
 
+// Why one shared head: every call tag is the improper list `[alias | mref]`, and its head never
+// changes, so the tag costs one List per call instead of a List and an array.
+const ALIAS_HEAD: readonly unknown[] = Object.freeze(['alias'])
+
 /**
  * `call(server, request, timeout)`. The caller monitors the server with an alias, sends
  * `$gen_call` tagged `[alias | mref]`, and waits for the reply or the DOWN; on timeout it removes
@@ -165,33 +188,47 @@ export function* doCall(
   kind: '$gen_call' | 'system' = '$gen_call',
 ): Generator<unknown, unknown, unknown> {
   const p = self(doCall)
-  const args = [server, request, timeoutArg]
   const dest = whereis(server)
-  if (dest === undefined) throw callExit('noproc', mod, 'call', args)
-  if (dest === p.pid) throw callExit('calling_self', mod, 'call', args)
+  if (dest === undefined) throw callExit('noproc', mod, 'call', [server, request, timeoutArg])
+  if (dest === p.pid) throw callExit('calling_self', mod, 'call', [server, request, timeoutArg])
   const mref = sig.monitor(p, dest as Pid | readonly [string, string], 'demonitor', doCall)
-  const tag = new List(['alias'], mref)
+  const tag = new List(ALIAS_HEAD, mref)
   const msg = [kind, [p.pid, tag], copyMessage(request)]
   if (dest instanceof Pid && dest.proc !== null) {
     const q = dest.proc as Proc
     if (q.status < EXITING) deliver(q, msg)
   } else sendTo(dest, msg, doCall)
-  const got = yield new ReceiveOp([isReplyTo(tag, mref), isDown(mref)], null, timeout, null, mref.mark)
+  const isReply = isReplyTo(tag, mref)
+  const got = yield new ReceiveOp([isReply, isDown(mref)], null, timeout, null, mref.mark)
   if (got === undefined) {
     sig.demonitor(p, mref, true, false)
-    throw callExit('timeout', mod, 'call', args)
+    // OTP 25's do_call: a reply that reached the mailbox before the alias went away still
+    // counts (it came in after the timer fired but before this process ran again).
+    const late = yield new ReceiveOp([isReply], null, 0, null, mref.mark)
+    if (late !== undefined) return (late as unknown[])[1]
+    throw callExit('timeout', mod, 'call', [server, request, timeoutArg])
   }
   const m = got as unknown[]
   if (m.length === 5) {
     const reason = m[4]
     const node = dest instanceof Pid ? dest.node.name : Array.isArray(dest) ? dest[1] : localNode.name
-    throw callExit(reason === 'noconnection' ? ['nodedown', node] : reason, mod, 'call', args)
+    throw callExit(reason === 'noconnection' ? ['nodedown', node] : reason, mod, 'call', [
+      server,
+      request,
+      timeoutArg,
+    ])
   }
   sig.demonitor(p, mref, true, false)
   return m[1]
 }
 
-export function call<R>(server: ServerRef, request: unknown, timeout: number, mod: string, timeoutArg: unknown): Op<R> {
+export function call<R>(
+  server: ServerRef,
+  request: unknown,
+  timeout: number,
+  mod: string,
+  timeoutArg: unknown,
+): Op<R> {
   return new Op(() => doCall(server, request, timeout, mod, timeoutArg) as Generator<unknown, R, unknown>)
 }
 
@@ -209,7 +246,8 @@ export function cast(server: ServerRef, request: unknown): void {
 /** Replies to a `From` (deferred replies may come from any process). */
 export function reply(from: From, msg: unknown): void {
   const [pid, tag] = from
-  if (tag instanceof List && tag.items[0] === 'alias' && tag.tail instanceof Ref) sendTo(tag.tail, [tag, msg], reply)
+  if (tag instanceof List && tag.items[0] === 'alias' && tag.tail instanceof Ref)
+    sendTo(tag.tail, [tag, msg], reply)
   else sendTo(pid, [tag, msg], reply)
 }
 
@@ -224,7 +262,7 @@ export function* doStop(
   timeout: number,
   mod: string,
   timeoutArg: unknown,
-): Generator<unknown, "ok", unknown> {
+): Generator<unknown, 'ok', unknown> {
   const p = self(doStop)
   const args = [server, reason, timeoutArg]
   const dest = whereis(server)
@@ -241,13 +279,21 @@ export function* doStop(
   }
   const actual = (got as unknown[])[4]
   if (actual === 'noproc') throw callExit('noproc', mod, 'stop', args)
+  if (actual === 'noconnection')
+    throw callExit(
+      ['nodedown', dest instanceof Pid ? dest.node.name : (dest as readonly [string, string])[1]],
+      mod,
+      'stop',
+      args,
+    )
   if (!sameReason(actual, reason)) throw callExit(actual, mod, 'stop', args)
   return 'ok' as const
 }
 
 function sameReason(a: unknown, b: unknown): boolean {
   if (a === b) return true
-  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => sameReason(x, b[i]))
+  if (Array.isArray(a) && Array.isArray(b))
+    return a.length === b.length && a.every((x, i) => sameReason(x, b[i]))
   return false
 }
 

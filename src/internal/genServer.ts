@@ -1,14 +1,14 @@
-import { ExitError } from './errors.ts'
+import { ExitError, ProcessTerminated } from './errors.ts'
 import { inspect } from './format.ts'
 import { type From, type Name, registerName, reply, unregisterName } from './gen.ts'
+import { reportTermination } from './genServerReport.ts'
 import { log } from './logger.ts'
-import { exitWith, initAck, parentOf, type StartCtx } from './procLib.ts'
+import { exitWith, initAck, type StartCtx } from './procLib.ts'
 import { asyncStorage, currentProc, type Proc } from './runtime/proc.ts'
 import { ReceiveOp } from './runtime/receive.ts'
 import { isGenerator } from './runtime/scheduler.ts'
 import { crashReason } from './runtime/signals.ts'
 import type { Pid } from './term/pid.ts'
-import { reportTermination } from './genServerReport.ts'
 
 /**
  * The GenServer loop (OTP's `gen_server`): receive, dispatch to the callback module, act on what
@@ -63,7 +63,11 @@ function* settle(r: unknown): Generator<unknown, unknown, unknown> {
 }
 
 function abnormal(reason: unknown): boolean {
-  return !(reason === 'normal' || reason === 'shutdown' || (Array.isArray(reason) && reason.length === 2 && reason[0] === 'shutdown'))
+  return !(
+    reason === 'normal' ||
+    reason === 'shutdown' ||
+    (Array.isArray(reason) && reason.length === 2 && reason[0] === 'shutdown')
+  )
 }
 
 /** Parses an `init` result; throws ExitError for `stop`/bad returns after acking. */
@@ -101,7 +105,7 @@ export function* serverMain(ctx: StartCtx, mod: Module, arg: unknown, name: Name
       return
     }
   }
-  const parent = parentOf(p)
+  const parent = ctx.parent
   const next: Next = { timeout: -1, cont: NONE }
   let r: unknown
   try {
@@ -111,7 +115,7 @@ export function* serverMain(ctx: StartCtx, mod: Module, arg: unknown, name: Name
     const reason = crashReason(e, p)
     p.ext!.crash = undefined
     // Why unregister before acking: a supervisor retrying at once must find the name free.
-    unregisterName(name)
+    unregisterName(name, p.pid)
     initAck(ctx, ['error', reason])
     exitWith(reason)
   }
@@ -119,16 +123,16 @@ export function* serverMain(ctx: StartCtx, mod: Module, arg: unknown, name: Name
   if (Array.isArray(r) && r[0] === 'ok' && (r.length === 2 || (r.length === 3 && parseExtra(r[2], next)))) {
     state = r[1]
   } else if (r === 'ignore') {
-    unregisterName(name)
+    unregisterName(name, p.pid)
     initAck(ctx, 'ignore')
     return
   } else if (Array.isArray(r) && r[0] === 'stop' && r.length === 2) {
-    unregisterName(name)
+    unregisterName(name, p.pid)
     initAck(ctx, ['error', r[1]])
     exitWith(r[1])
   } else {
     const reason = ['bad_return_value', r]
-    unregisterName(name)
+    unregisterName(name, p.pid)
     initAck(ctx, ['error', reason])
     exitWith(reason)
   }
@@ -167,7 +171,9 @@ function* loop(p: Proc, mod: Module, state: unknown, parent: Pid | null, name: N
         }
         if (tag === '$gen_cast' && msg.length === 2) {
           if (mod.handleCast === undefined) {
-            throw new Error(`attempted to cast GenServer ${serverLabel(p, mod, name)} but no handleCast callback was provided`)
+            throw new Error(
+              `attempted to cast GenServer ${procLabel(p, name)} but no handleCast callback was provided`,
+            )
           }
           let r = invoke(p, mod, mod.handleCast, [msg[1], state])
           if (isThenable(r) || isGenerator(r)) r = yield* settle(r)
@@ -178,26 +184,38 @@ function* loop(p: Proc, mod: Module, state: unknown, parent: Pid | null, name: N
           state = system(p, mod, msg[1] as unknown as From, msg[2], state, name)
           continue
         }
-        if (tag === 'EXIT' && msg.length === 3 && parent !== null && msg[1] === parent && p.trapExit) {
-          // G-t1: a trapping server stops when its parent exits, whatever the reason.
-          stopServer(p, mod, msg[2], state, NONE, name)
+        if (tag === 'EXIT' && msg.length === 3 && msg[1] === parent) {
+          // G-t1: a (trapping) server stops when its parent exits, whatever the reason. Like
+          // gen_server's decode_msg, the message decides, not the trap flag.
+          stopServer(p, mod, msg[2], state, msg, name)
         }
       }
       const info = msg === TIMEOUT ? 'timeout' : msg
       if (mod.handleInfo === undefined) {
-        log('error', `${serverLabel(p, mod, name)} received unexpected message in handleInfo: ${inspect(info)}`, {
-          pid: p.pid,
-        })
+        log(
+          'error',
+          `${moduleName(mod)} ${procLabel(p, name)} received unexpected message in handleInfo: ${inspect(info)}`,
+          {
+            pid: p.pid,
+          },
+        )
         continue
       }
       let r = invoke(p, mod, mod.handleInfo, [info, state])
       if (isThenable(r) || isGenerator(r)) r = yield* settle(r)
       state = noreply(r, next, state, p, mod, info, name)
     } catch (e) {
-      if (e instanceof StopSignal) throw e
+      // G-t2: a server killed while running its own code (exit(self(), 'kill')) is already dead.
+      if (e instanceof StopSignal || e instanceof ProcessTerminated || !p.alive) throw e
+      if (e instanceof BlockingTerminate) return yield* e.finish(p, mod, name)
       const reason = crashReason(e, p)
       if (p.ext !== null) p.ext.crash = undefined
-      stopServer(p, mod, reason, state, lastMsg, name)
+      try {
+        stopServer(p, mod, reason, state, lastMsg, name)
+      } catch (e2) {
+        if (e2 instanceof BlockingTerminate) return yield* e2.finish(p, mod, name)
+        throw e2
+      }
     }
   }
 }
@@ -205,9 +223,55 @@ function* loop(p: Proc, mod: Module, state: unknown, parent: Pid | null, name: N
 /** Thrown once `terminate` has run: passes the loop's own catch and ends the process with its reason. */
 class StopSignal extends ExitError {}
 
-function* handleCall(p: Proc, mod: Module, request: unknown, from: From, state: unknown, next: Next, name: Name | undefined) {
+/**
+ * Thrown by {@link stopServer} when `terminate` is a generator or async function: the loop
+ * (itself a generator) then runs it to completion with `yield*`, as the BEAM's terminate/2 runs
+ * to its end before the exit. Why: a behaviour built on GenServer may have to wait in
+ * `terminate` (a supervisor waits for each child's DOWN while shutting its children down), and
+ * only the loop can block. Plain `terminate`s keep the synchronous path.
+ */
+class BlockingTerminate {
+  readonly gen: Generator<unknown, unknown, unknown> | PromiseLike<unknown>
+  readonly reason: unknown
+  readonly state: unknown
+  readonly lastMsg: unknown
+  constructor(
+    gen: Generator<unknown, unknown, unknown> | PromiseLike<unknown>,
+    reason: unknown,
+    state: unknown,
+    lastMsg: unknown,
+  ) {
+    this.gen = gen
+    this.reason = reason
+    this.state = state
+    this.lastMsg = lastMsg
+  }
+
+  *finish(p: Proc, mod: Module, name: Name | undefined): Generator<unknown, never, unknown> {
+    let finalReason = this.reason
+    try {
+      yield* settle(this.gen)
+    } catch (e) {
+      finalReason = crashReason(e, p)
+      if (p.ext !== null) p.ext.crash = undefined
+    }
+    return endStop(p, mod, finalReason, this.state, this.lastMsg, name)
+  }
+}
+
+function* handleCall(
+  p: Proc,
+  mod: Module,
+  request: unknown,
+  from: From,
+  state: unknown,
+  next: Next,
+  name: Name | undefined,
+) {
   if (mod.handleCall === undefined) {
-    throw new Error(`attempted to call GenServer ${serverLabel(p, mod, name)} but no handleCall callback was provided`)
+    throw new Error(
+      `attempted to call GenServer ${procLabel(p, name)} but no handleCall callback was provided`,
+    )
   }
   let r = invoke(p, mod, mod.handleCall, [request, from, state])
   if (isThenable(r) || isGenerator(r)) r = yield* settle(r)
@@ -229,7 +293,15 @@ function* handleCall(p: Proc, mod: Module, request: unknown, from: From, state: 
 }
 
 /** Applies a `noreply`-family result (cast, info, continue); stops on `stop` or a bad return. */
-function noreply(r: unknown, next: Next, state: unknown, p: Proc, mod: Module, msg: unknown, name: Name | undefined) {
+function noreply(
+  r: unknown,
+  next: Next,
+  state: unknown,
+  p: Proc,
+  mod: Module,
+  msg: unknown,
+  name: Name | undefined,
+) {
   if (Array.isArray(r)) {
     if (r[0] === 'noreply' && (r.length === 2 || (r.length === 3 && parseExtra(r[2], next)))) return r[1]
     if (r[0] === 'stop' && r.length === 3) stopServer(p, mod, r[1], r[2], msg, name)
@@ -238,25 +310,53 @@ function noreply(r: unknown, next: Next, state: unknown, p: Proc, mod: Module, m
 }
 
 /** Runs `terminate`, reports an abnormal stop like Elixir does, and ends the process. */
-function stopServer(p: Proc, mod: Module, reason: unknown, state: unknown, lastMsg: unknown, name: Name | undefined): never {
+function stopServer(
+  p: Proc,
+  mod: Module,
+  reason: unknown,
+  state: unknown,
+  lastMsg: unknown,
+  name: Name | undefined,
+): never {
   let finalReason = reason
   if (mod.terminate !== undefined) {
+    let r: unknown
     try {
-      // Why synchronous: a terminate that returns a promise is not awaited (the BEAM's
-      // terminate/2 is synchronous too); put cleanup that must finish before the exit in sync code.
-      invoke(p, mod, mod.terminate, [reason, state])
+      // A generator or async terminate may block: the loop runs it (see BlockingTerminate).
+      r = invoke(p, mod, mod.terminate, [reason, state])
     } catch (e) {
       finalReason = crashReason(e, p)
       if (p.ext !== null) p.ext.crash = undefined
     }
+    if (isGenerator(r) || isThenable(r)) throw new BlockingTerminate(r, reason, state, lastMsg)
   }
-  unregisterName(name)
-  if (abnormal(finalReason)) reportTermination(p, mod, name, finalReason, state, lastMsg === NONE ? undefined : [lastMsg])
+  return endStop(p, mod, finalReason, state, lastMsg, name)
+}
+
+/** The end of every stop: release the name, report an abnormal reason, exit. */
+function endStop(
+  p: Proc,
+  mod: Module,
+  finalReason: unknown,
+  state: unknown,
+  lastMsg: unknown,
+  name: Name | undefined,
+): never {
+  unregisterName(name, p.pid)
+  if (abnormal(finalReason))
+    reportTermination(p, mod, name, finalReason, state, lastMsg === NONE ? undefined : [lastMsg])
   throw new StopSignal(finalReason)
 }
 
 /** System messages (OTP's `sys`): state inspection and replacement, and orderly termination. */
-function system(p: Proc, mod: Module, from: From, req: unknown, state: unknown, name: Name | undefined): unknown {
+function system(
+  p: Proc,
+  mod: Module,
+  from: From,
+  req: unknown,
+  state: unknown,
+  name: Name | undefined,
+): unknown {
   if (req === 'getState') {
     reply(from, state)
     return state
@@ -267,7 +367,9 @@ function system(p: Proc, mod: Module, from: From, req: unknown, state: unknown, 
       s = (req[1] as (s: unknown) => unknown)(state)
       reply(from, s)
     } catch (e) {
-      reply(from, ['error', crashReason(e, p)])
+      // sys:replace_state's shape; the caller rethrows `e`. Why not crashReason: this process
+      // does not crash, and a recorded crash would be reported when it later exits.
+      reply(from, ['error', ['callback_failed', ['GenServer', 'replaceState'], e]])
       return state
     }
     return s
@@ -280,6 +382,11 @@ function system(p: Proc, mod: Module, from: From, req: unknown, state: unknown, 
   if (Array.isArray(req) && req[0] === 'terminate') stopServer(p, mod, req[1], state, NONE, name)
   reply(from, ['error', ['unknown_system_msg', req]])
   return state
+}
+
+/** How Elixir names a server in its messages: its registered name, else its pid. */
+function procLabel(p: Proc, name: Name | undefined): string {
+  return typeof name === 'string' ? name : String(p.pid)
 }
 
 export function serverLabel(p: Proc, mod: Module, name: Name | undefined): string {

@@ -23,8 +23,19 @@ export function reportTermination(
   state: unknown,
   last: [unknown] | undefined,
 ): void {
-  const who = typeof name === 'string' ? name : name !== undefined ? inspect(name) : String(p.pid)
-  const shown = mod.formatStatus ? mod.formatStatus({ state, reason }).state : state
+  // gen_server names the server by its registered name, or the term inside {via, …}/{global, …}.
+  const who =
+    typeof name === 'string'
+      ? name
+      : name === undefined
+        ? String(p.pid)
+        : inspect('via' in name ? name.key : name.global)
+  let shown = state
+  try {
+    if (mod.formatStatus) shown = mod.formatStatus({ state, reason }).state
+  } catch {
+    // A failing formatStatus must not keep the report (and the exit) from happening.
+  }
   const lines = [`GenServer ${who} terminating`, formatReason(reason)]
   let client: Pid | undefined
   if (last !== undefined) {
@@ -32,16 +43,29 @@ export function reportTermination(
     if (Array.isArray(m) && m[0] === '$gen_call' && Array.isArray(m[1]) && m[1][0] instanceof Pid) {
       client = m[1][0]
       lines.push(`Last message (from ${client}): ${inspect(m[2])}`)
-    } else if (Array.isArray(m) && m[0] === '$gen_cast') lines.push(`Last message: ${inspect(['$gen_cast', m[1]])}`)
+    } else if (Array.isArray(m) && m[0] === '$gen_cast')
+      lines.push(`Last message: ${inspect(['$gen_cast', m[1]])}`)
     else lines.push(`Last message: ${inspect(m)}`)
   }
   lines.push(`State: ${inspect(shown)}`)
-  if (client !== undefined) lines.push(`Client ${client} is ${client.proc !== null ? 'alive' : 'dead'}`)
-  log('error', lines.join('\n'), { pid: p.pid, label: 'gen_server_terminate' }, {
-    label: 'gen_server_terminate',
-    name: who,
-    reason,
-    state: shown,
-    lastMessage: last?.[0],
-  })
+  if (client !== undefined) {
+    const where = !client.isLocal
+      ? `remote on node ${client.node.name}`
+      : client.proc !== null
+        ? 'alive'
+        : 'dead'
+    lines.push(`Client ${client} is ${where}`)
+  }
+  log(
+    'error',
+    lines.join('\n'),
+    { pid: p.pid, label: 'gen_server_terminate' },
+    {
+      label: 'gen_server_terminate',
+      name: who,
+      reason,
+      state: shown,
+      lastMessage: last?.[0],
+    },
+  )
 }

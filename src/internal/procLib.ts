@@ -16,13 +16,22 @@ import type { Ref } from './term/ref.ts'
  */
 
 /** What a behaviour's start returns, in OTP's shape. */
-export type StartResult<P = Pid> = readonly ['ok', P] | readonly ['ok', P, unknown] | 'ignore' | readonly ['error', unknown]
+export type StartResult<P = Pid> =
+  | readonly ['ok', P]
+  | readonly ['ok', P, unknown]
+  | 'ignore'
+  | readonly ['error', unknown]
 
 /** Handed to the child so it can acknowledge its start. */
 export interface StartCtx {
   readonly starter: Proc
   mref: Ref | null
   acked: boolean
+  /**
+   * The behaviour's parent (G-t6): the starter for a linked start, the process itself otherwise
+   * (OTP's `gen:start` passes `self` then), so only a linked starter's EXIT stops the process.
+   */
+  parent: Pid | null
 }
 
 export interface StartOptions {
@@ -51,9 +60,10 @@ export function* start<P>(
   opts: StartOptions,
 ): Generator<unknown, StartResult<P>, unknown> {
   const starter = self(start)
-  const ctx: StartCtx = { starter, mref: null, acked: false }
+  const ctx: StartCtx = { starter, mref: null, acked: false, parent: null }
   const spawnOpts = opts.label === undefined ? { link: opts.link } : { link: opts.link, label: opts.label }
   const { proc } = spawnProc(body, [ctx, ...args], spawnOpts, start)
+  ctx.parent = opts.link ? starter.pid : proc.pid
   const x = proc.x()
   x.initialCall = opts.initialCall
   x.ancestors = [starter.pid, ...(starter.ext?.ancestors ?? [])]
