@@ -17,6 +17,7 @@ export * as Application from './Application.ts'
 export * as Errors from './Errors.ts'
 export * as GenServer from './GenServer.ts'
 export * as Logger from './Logger.ts'
+export * as Node from './Node.ts'
 export * as Process from './Process.ts'
 export * as Registry from './Registry.ts'
 export * as Supervisor from './Supervisor.ts'
@@ -37,4 +38,22 @@ export { Atom, List, Pid, Ref } from './Term.ts'
  */
 export function exit(reason: unknown): never {
   throw new ExitError(reason)
+}
+
+/** The value inside the `['ok', value]` member of a result union. */
+export type OkValue<R> = R extends readonly ['ok', infer T, ...unknown[]] ? T : never
+
+/**
+ * Elixir's `{:ok, value} = expr`: returns `value` from an `['ok', value]` result; any other
+ * result (`['error', reason]`, `'ignore'`…) exits the calling process with
+ * `['badmatch', result]`, as a failed match does on the BEAM.
+ *
+ * @example
+ * ```ts
+ * const pid = expectOk(yield* GenServer.startLink(Counter, 0))
+ * ```
+ */
+export function expectOk<R>(result: R): OkValue<R> {
+  if (Array.isArray(result) && result[0] === 'ok' && result.length >= 2) return result[1] as OkValue<R>
+  throw new ExitError(['badmatch', result])
 }
