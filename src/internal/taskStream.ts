@@ -1,0 +1,300 @@
+import { createError, ExitError } from './errors.ts'
+import { Op } from './runtime/op.ts'
+import { currentProc, type Proc, self } from './runtime/proc.ts'
+import { ReceiveOp } from './runtime/receive.ts'
+import * as sig from './runtime/signals.ts'
+import { isThenable, spawnTask } from './task.ts'
+import { takeNow } from './taskAwait.ts'
+import type { Pid } from './term/pid.ts'
+import type { Ref } from './term/ref.ts'
+
+/**
+ * `Task.asyncStream` (Elixir's `Task.async_stream` / `Task.Supervised.stream`). A cursor runs
+ * the work for each input element in a task linked to the caller and monitored with an alias,
+ * at most `maxConcurrency` at a time, and hands back `['ok', value]` / `['exit', reason]` in
+ * input order (or as they finish). Why no intermediate monitor process as in Elixir: here the
+ * caller itself keeps the per-task deadlines, which costs one receive per result, and the links
+ * give the same failure semantics (a task crash takes a caller that does not trap exits down;
+ * the caller's death takes its tasks down).
+ */
+
+export type StreamResult<R> = readonly ['ok', R] | readonly ['exit', unknown]
+
+export interface StreamOptions {
+  readonly maxConcurrency: number
+  readonly ordered: boolean
+  /** Milliseconds per task, or -1 for infinity. */
+  readonly timeout: number
+  /** The timeout as the caller gave it, for the exit reason. */
+  readonly timeoutArg: unknown
+  readonly onTimeout: 'exit' | 'kill_task'
+  readonly zipInputOnExit: boolean
+  /** Extra arguments after the element (the `[fn, args]` form). */
+  readonly args: readonly unknown[]
+}
+
+interface Running {
+  readonly index: number
+  readonly item: unknown
+  readonly pid: Pid
+  readonly ref: Ref
+  readonly deadline: number
+}
+
+type Input = Iterable<unknown> | AsyncIterable<unknown>
+
+const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined })
+
+/** One enumeration of a stream. Owned by the process that opened it. */
+export class StreamCursor<R> {
+  private readonly owner: Proc
+  private readonly source: Input
+  private readonly fn: Function
+  private readonly o: StreamOptions
+  /** Tasks in spawn order, which is also deadline order (one timeout for all). */
+  private readonly running = new Map<Ref, Running>()
+  /** Finished results waiting for their turn (ordered) or in finishing order (unordered). */
+  private readonly buffered = new Map<number, StreamResult<R>>()
+  private readonly finished: StreamResult<R>[] = []
+  private nextOut = 0
+  private spawned = 0
+  private input: Iterator<unknown> | AsyncIterator<unknown> | null = null
+  private inputDone = false
+  private closed = false
+  private readonly mine: (m: unknown) => boolean
+
+  constructor(owner: Proc, source: Input, fn: Function, o: StreamOptions) {
+    this.owner = owner
+    this.source = source
+    this.fn = fn
+    this.o = o
+    const running = this.running
+    this.mine = (m) =>
+      Array.isArray(m) &&
+      ((m.length === 2 && running.has(m[0])) || (m.length === 5 && m[0] === 'DOWN' && running.has(m[1])))
+  }
+
+  /** The next result, or `done` once every element has been handled. */
+  next(): Op<IteratorResult<StreamResult<R>, undefined>> {
+    return new Op(() => this.step())
+  }
+
+  *step(): Generator<unknown, IteratorResult<StreamResult<R>, undefined>, unknown> {
+    const p = self(this.next)
+    if (p !== this.owner) {
+      throw createError(
+        'ERR_BEAMISH_NOT_OWNER',
+        `a Task.asyncStream enumeration must be consumed by the process that opened it (${this.owner.pid}) but was consumed from ${p.pid}`,
+        this.next,
+      )
+    }
+    for (;;) {
+      if (this.closed) return DONE
+      const out = this.take()
+      if (out !== undefined) return { done: false, value: out }
+      while (!this.inputDone && this.running.size < this.o.maxConcurrency) {
+        const r = yield* this.pull()
+        if (r.done === true) this.inputDone = true
+        else this.spawn(p, r.value)
+      }
+      if (this.running.size === 0) {
+        this.close()
+        return DONE
+      }
+      const first = this.running.values().next().value as Running
+      const wait = this.o.timeout < 0 ? -1 : Math.max(0, Math.ceil(first.deadline - performance.now()))
+      const m = (yield new ReceiveOp([this.mine], null, wait, null, first.ref.mark)) as unknown[] | undefined
+      if (m === undefined) this.expire(p)
+      else this.handle(p, m)
+    }
+  }
+
+  /** Kills the tasks still running, drops buffered results and closes the input. Idempotent. */
+  close(): void {
+    if (this.closed) return
+    this.closed = true
+    const p = this.owner
+    for (const t of this.running.values()) this.kill(p, t)
+    this.running.clear()
+    this.buffered.clear()
+    this.finished.length = 0
+    if (!this.inputDone && this.input !== null) {
+      this.inputDone = true
+      // Like a halted Elixir stream: the input's own cleanup (a generator's `finally`) runs now.
+      const r = this.input.return?.()
+      if (isThenable(r)) r.then(undefined, () => {})
+    }
+  }
+
+  private take(): StreamResult<R> | undefined {
+    if (!this.o.ordered) return this.finished.shift()
+    const r = this.buffered.get(this.nextOut)
+    if (r !== undefined) {
+      this.buffered.delete(this.nextOut)
+      this.nextOut++
+    }
+    return r
+  }
+
+  private *pull(): Generator<unknown, IteratorResult<unknown>, unknown> {
+    if (this.input === null) {
+      const src = this.source as Partial<AsyncIterable<unknown> & Iterable<unknown>>
+      const asyncIt = src[Symbol.asyncIterator]
+      this.input =
+        typeof asyncIt === 'function' ? asyncIt.call(src) : (src as Iterable<unknown>)[Symbol.iterator]()
+    }
+    const r = this.input.next()
+    return (isThenable(r) ? yield r : r) as IteratorResult<unknown>
+  }
+
+  private spawn(p: Proc, item: unknown): void {
+    const cell = { ref: null as Ref | null }
+    const proc = spawnTask(
+      p,
+      this.fn,
+      this.o.args.length === 0 ? [item] : [item, ...this.o.args],
+      true,
+      cell,
+      this.next,
+    )
+    const ref = sig.monitor(p, proc.pid, 'demonitor', this.next)
+    cell.ref = ref
+    const deadline = this.o.timeout < 0 ? 0 : performance.now() + this.o.timeout
+    this.running.set(ref, { index: this.spawned++, item, pid: proc.pid, ref, deadline })
+  }
+
+  private record(t: Running, r: StreamResult<R>): void {
+    if (this.o.ordered) this.buffered.set(t.index, r)
+    else this.finished.push(r)
+  }
+
+  private exitResult(t: Running, reason: unknown): StreamResult<R> {
+    return ['exit', this.o.zipInputOnExit ? [t.item, reason] : reason]
+  }
+
+  /**
+   * A task's reply or DOWN. Why the EXIT flush: a caller that traps exits also gets the task's
+   * `['EXIT', pid, reason]` over the link; the stream reports the result itself, so the EXIT
+   * must not leak into the caller's mailbox (it is already there: the task is gone).
+   */
+  private handle(p: Proc, m: unknown[]): void {
+    if (m.length === 2) {
+      const t = this.running.get(m[0] as Ref)!
+      this.running.delete(t.ref)
+      sig.demonitor(p, t.ref, true, false)
+      this.unlinkAndFlush(p, t.pid)
+      this.record(t, ['ok', m[1] as R])
+      return
+    }
+    const t = this.running.get(m[1] as Ref)!
+    this.running.delete(t.ref)
+    this.unlinkAndFlush(p, t.pid)
+    this.record(t, this.exitResult(t, m[4]))
+  }
+
+  private unlinkAndFlush(p: Proc, pid: Pid): void {
+    sig.unlink(p, pid)
+    if (p.trapExit) takeNow(p, (x) => Array.isArray(x) && x.length === 3 && x[0] === 'EXIT' && x[1] === pid)
+  }
+
+  private kill(p: Proc, t: Running): void {
+    sig.demonitor(p, t.ref, true, false)
+    sig.unlink(p, t.pid)
+    sig.exitPid(p, t.pid, 'kill')
+  }
+
+  /** Tasks past their deadline: killed and reported as `['exit', 'timeout']`, or the caller exits. */
+  private expire(p: Proc): void {
+    const now = performance.now()
+    for (const t of this.running.values()) {
+      if (t.deadline > now) break
+      if (this.o.onTimeout === 'exit') {
+        this.close()
+        throw new ExitError(['timeout', ['Task.Supervised', 'stream', [this.o.timeoutArg]]])
+      }
+      this.running.delete(t.ref)
+      this.kill(p, t)
+      this.record(t, this.exitResult(t, 'timeout'))
+    }
+  }
+}
+
+/**
+ * What `Task.asyncStream` returns: a lazy, re-runnable description. Nothing starts until it is
+ * consumed; each consumption (`for await`, `toArray`, `open`) is an independent run.
+ */
+export class AsyncStream<R> implements AsyncIterable<StreamResult<R>> {
+  private readonly source: Input
+  private readonly fn: Function
+  private readonly o: StreamOptions
+
+  constructor(source: Input, fn: Function, o: StreamOptions) {
+    this.source = source
+    this.fn = fn
+    this.o = o
+  }
+
+  /** Starts a run owned by the calling process; step it with `yield* cursor.next()`, end it with `close()`. */
+  open(): StreamCursor<R> {
+    return new StreamCursor<R>(self(this.open), this.source, this.fn, this.o)
+  }
+
+  /** Every result, in order. */
+  toArray(): Op<StreamResult<R>[]> {
+    return this.collect(Number.POSITIVE_INFINITY, null)
+  }
+
+  /** The first `n` results; the tasks still running are then killed (Elixir's `Enum.take`). */
+  take(n: number): Op<StreamResult<R>[]> {
+    return this.collect(n, null)
+  }
+
+  /** Calls `fn` with each result as it comes; returning `false` stops the stream early. */
+  each(fn: (result: StreamResult<R>) => unknown): Op<void> {
+    const run = this.collect(Number.POSITIVE_INFINITY, fn)
+    return new Op(function* () {
+      yield* run
+    })
+  }
+
+  private collect(n: number, each: ((r: StreamResult<R>) => unknown) | null): Op<StreamResult<R>[]> {
+    const stream = this
+    return new Op(function* () {
+      const out: StreamResult<R>[] = []
+      if (n <= 0) return out
+      const c = stream.open()
+      try {
+        for (;;) {
+          const r = yield* c.step()
+          if (r.done === true) return out
+          if (each !== null) {
+            if (each(r.value) === false) return out
+          } else out.push(r.value)
+          if (out.length >= n) return out
+        }
+      } finally {
+        c.close()
+      }
+    })
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<StreamResult<R>> {
+    if (currentProc() === null) {
+      throw createError(
+        'ERR_BEAMISH_NOT_IN_PROCESS',
+        'for await over a Task.asyncStream must run inside a process (its tasks are linked to it); outside one, use `await stream.toArray()`',
+        this[Symbol.asyncIterator],
+      )
+    }
+    const c = this.open()
+    return {
+      // Why `then` is called at once: the op must see the calling process now, while the
+      // caller's async context is current.
+      next: () => new Promise((resolve, reject) => c.next().then(resolve, reject)),
+      return: () => {
+        c.close()
+        return Promise.resolve(DONE)
+      },
+    }
+  }
+}
