@@ -302,7 +302,9 @@ export function start<M extends Module>(
  * const Stack = GenServer.define({
  *   name: 'Stack',
  *   init: (items: string[]) => GenServer.ok(items),
- *   childSpec: (items: string[]) => GenServer.childSpec(Stack, items, { restart: 'transient' }),
+ *   childSpec(items: string[]) {
+ *     return GenServer.childSpec(this, items, { restart: 'transient' })
+ *   },
  * })
  * yield* Supervisor.startLink([[Stack, ['hello']]], { strategy: 'one_for_one' })
  * ```

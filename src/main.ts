@@ -61,7 +61,10 @@ function* tour() {
 
   // Keep the node alive like a BEAM node: a heartbeat process that waits for a stop message.
   for (;;) {
-    const stop = yield* receive('stop', after(60_000, () => 'tick' as const))
+    const stop = yield* receive(
+      'stop',
+      after(60_000, () => 'tick' as const),
+    )
     if (stop === 'stop') return
   }
 }

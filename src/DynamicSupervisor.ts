@@ -1,0 +1,380 @@
+/**
+ * DynamicSupervisor: a supervisor that starts with no children and starts them on demand, with
+ * Elixir 1.14 semantics. Children have no order and no ids, so it can hold very many of them,
+ * and it shuts them all down at once.
+ *
+ * ## Example
+ *
+ * A dynamic supervisor is usually started under another supervisor, with a name:
+ *
+ * ```ts
+ * import { DynamicSupervisor, GenServer, Supervisor } from 'beamish'
+ *
+ * yield* Supervisor.startLink([[DynamicSupervisor, { name: 'workers' }]], { strategy: 'one_for_one' })
+ *
+ * const [, w1] = yield* DynamicSupervisor.startChild('workers', [Worker, { job: 1 }])
+ * const [, w2] = yield* DynamicSupervisor.startChild('workers', { id: 'w', start: () => GenServer.startLink(Worker, { job: 2 }) })
+ *
+ * yield* DynamicSupervisor.countChildren('workers') // { specs: 2, active: 2, supervisors: 0, workers: 2 }
+ * yield* DynamicSupervisor.terminateChild('workers', w1) // 'ok'
+ * ```
+ *
+ * `startChild` takes the same child specifications as `Supervisor` (see its docs); the `id` is
+ * required but ignored. Children restart as their `restart` value says, one_for_one, within the
+ * restart intensity (`maxRestarts` within `maxSeconds`, default 3 in 5 seconds).
+ *
+ * ## Options
+ *
+ * - `maxChildren`: how many children may run at once (default `'infinity'`); beyond it
+ *   `startChild` returns `['error', 'max_children']`. Children whose restart is being retried count.
+ * - `extraArguments`: arguments prepended to a `[fn, args]` start's arguments, so
+ *   `extraArguments: [pool]` with `start: [Worker.startLink, [job]]` calls `Worker.startLink(pool, job)`.
+ *
+ * ## Shutdown
+ *
+ * When it stops, a dynamic supervisor sends every child its exit signal at once (`'shutdown'`,
+ * or `'kill'` for `'brutal_kill'`), kills those still alive after their own `shutdown` timeout,
+ * and waits for all of them; the order they end in is undefined.
+ *
+ * ## Module-based dynamic supervisors
+ *
+ * ```ts
+ * const Pool = DynamicSupervisor.define({
+ *   name: 'Pool',
+ *   init: (size: number) => DynamicSupervisor.init({ maxChildren: size }),
+ * })
+ * yield* Supervisor.startLink([[Pool, 100]], { strategy: 'one_for_one' })
+ * ```
+ *
+ * ## Name registration
+ *
+ * The same `name` option as a GenServer's (a string, `{ via, key }` or `{ global }`).
+ *
+ * @module
+ */
+import { badArg, createError } from './internal/errors.ts'
+import { inspect } from './internal/format.ts'
+import type { Name, ServerRef } from './internal/gen.ts'
+import * as gen from './internal/gen.ts'
+import { moduleName, serverMain } from './internal/genServer.ts'
+import { start as procStart, type StartResult } from './internal/procLib.ts'
+import { Op } from './internal/runtime/op.ts'
+import type { Receive } from './internal/runtime/receive.ts'
+import {
+  type ChildInput,
+  type ChildModule,
+  ChildRec,
+  checkDynamicChild,
+  toSpec,
+} from './internal/supervisor/childSpec.ts'
+import { type DynamicFlags, DynamicServer } from './internal/supervisor/dynamic.ts'
+import { DefaultModule } from './internal/supervisor/server.ts'
+import type { ChildSpec, ChildType } from './internal/supervisor/spec.ts'
+import { Pid } from './internal/term/pid.ts'
+
+export type { DynamicFlags as Flags, Name, ServerRef, StartResult }
+
+/** The options of {@link init} (and of {@link startLink} without a module). */
+export interface InitOptions {
+  /** Only `'one_for_one'` (the default). */
+  readonly strategy?: 'one_for_one'
+  /** Restarts allowed within `maxSeconds` (default 3). */
+  readonly maxRestarts?: number
+  /** The intensity window in seconds (default 5). */
+  readonly maxSeconds?: number
+  /** Children allowed at once (default `'infinity'`). */
+  readonly maxChildren?: number | 'infinity'
+  /** Prepended to the arguments of every `[fn, args]` start (default `[]`). */
+  readonly extraArguments?: readonly unknown[]
+}
+
+/** The options of {@link startLink} without a module. */
+export interface Options extends InitOptions {
+  readonly name?: Name
+}
+
+/** A module-based dynamic supervisor: `init(arg)` returns {@link init}'s result or `'ignore'`. */
+export interface DynamicSupervisorModule<A = any> {
+  readonly name?: string
+  init(arg: A): unknown
+  childSpec?(arg: A): ChildSpec
+}
+
+/** A `whichChildren` entry: the id is always `'undefined'` (D4). */
+export type ChildInfo = readonly ['undefined', Pid | 'restarting', ChildType, readonly string[] | 'dynamic']
+
+/** What {@link startChild} returns (D2). */
+export type OnStartChild =
+  | readonly ['ok', Pid]
+  | readonly ['ok', Pid, unknown]
+  | 'ignore'
+  | readonly ['error', unknown]
+
+const INIT_KEYS = ['strategy', 'maxRestarts', 'maxSeconds', 'maxChildren', 'extraArguments']
+
+function checkOptions(o: unknown, keys: readonly string[], caller: Function): Record<string, unknown> {
+  if (o === undefined) return {}
+  if (typeof o !== 'object' || o === null || Array.isArray(o)) {
+    throw badArg('DynamicSupervisor options to be an object', o, caller, 'ERR_BEAMISH_INVALID_OPTION')
+  }
+  for (const k of Object.keys(o)) {
+    if (!keys.includes(k)) {
+      throw createError(
+        'ERR_BEAMISH_INVALID_OPTION',
+        `unknown DynamicSupervisor option ${JSON.stringify(k)}. The valid options are:\n\n${keys.map((x) => `  * ${x}`).join('\n')}\n\nGot: ${JSON.stringify(k)}`,
+        caller,
+      )
+    }
+  }
+  return o as Record<string, unknown>
+}
+
+/**
+ * Builds a dynamic supervisor's `init` result (Elixir's `DynamicSupervisor.init/1`), with the
+ * defaults of D1: `['ok', { strategy: 'one_for_one', intensity: 3, period: 5, maxChildren:
+ * 'infinity', extraArguments: [] }]`. An unknown option or a bad value throws
+ * `ERR_BEAMISH_INVALID_OPTION`; flags a module's `init` builds by hand are checked when the
+ * supervisor starts, which then fails with `['error', ['supervisor_data', …]]`.
+ *
+ * @example
+ * ```ts
+ * const Pool = DynamicSupervisor.define({ init: () => DynamicSupervisor.init({ maxChildren: 1000 }) })
+ * ```
+ */
+export function init(options: InitOptions = {}): readonly ['ok', DynamicFlags] {
+  const o = checkOptions(options, INIT_KEYS, init) as InitOptions
+  const bad = (what: string, got: unknown) =>
+    createError('ERR_BEAMISH_INVALID_OPTION', `expected the ${what}\n\nGot: ${inspect(got)}`, init)
+  if (o.strategy !== undefined && o.strategy !== 'one_for_one') {
+    throw bad("strategy option to be 'one_for_one' (the only strategy of a DynamicSupervisor)", o.strategy)
+  }
+  const r = o.maxRestarts
+  if (r !== undefined && !(Number.isInteger(r) && r >= 0))
+    throw bad('maxRestarts option to be a non-negative integer', r)
+  const t = o.maxSeconds
+  if (t !== undefined && !(Number.isInteger(t) && t > 0))
+    throw bad('maxSeconds option to be a positive integer (seconds)', t)
+  const m = o.maxChildren
+  if (m !== undefined && m !== 'infinity' && !(Number.isInteger(m) && m >= 0)) {
+    throw bad("maxChildren option to be a non-negative integer or 'infinity'", m)
+  }
+  if (o.extraArguments !== undefined && !Array.isArray(o.extraArguments))
+    throw bad('extraArguments option to be an array', o.extraArguments)
+  return [
+    'ok',
+    {
+      strategy: 'one_for_one',
+      intensity: r ?? 3,
+      period: t ?? 5,
+      maxChildren: m ?? 'infinity',
+      extraArguments: o.extraArguments ?? [],
+    },
+  ]
+}
+
+/**
+ * The child specification that starts a dynamic supervisor with `startLink(options)` under
+ * another supervisor, so `[DynamicSupervisor, { name: 'workers' }]` can be given as a child. The
+ * id is the name (or its key), else `'DynamicSupervisor'`.
+ *
+ * @example
+ * ```ts
+ * yield* Supervisor.startLink([[DynamicSupervisor, { name: 'workers', maxChildren: 10 }]], { strategy: 'one_for_one' })
+ * ```
+ */
+export function childSpec(options: Options = {}): ChildSpec {
+  const name = (options as Options).name as unknown
+  let id: unknown = 'DynamicSupervisor'
+  if (typeof name === 'string') id = name
+  else if (typeof name === 'object' && name !== null) {
+    const n = name as { via?: unknown; key?: unknown; global?: unknown }
+    id = n.via !== undefined ? n.key : n.global
+  }
+  return { id, start: [startLink, [options]], type: 'supervisor' }
+}
+
+/**
+ * Marks `module` as a module-based dynamic supervisor: returns it with a `childSpec(arg)` that
+ * starts it with `DynamicSupervisor.startLink(module, arg)` as a `'supervisor'` child.
+ *
+ * @example
+ * ```ts
+ * const Pool = DynamicSupervisor.define({ name: 'Pool', init: () => DynamicSupervisor.init() })
+ * yield* Supervisor.startLink([Pool], { strategy: 'one_for_one' })
+ * ```
+ */
+export function define<M extends DynamicSupervisorModule>(
+  module: M,
+): M & { childSpec(arg: Parameters<M['init']>[0]): ChildSpec } {
+  if (typeof module !== 'object' || module === null || typeof module.init !== 'function') {
+    throw badArg('a DynamicSupervisor module: an object with an init function', module, define)
+  }
+  if (typeof module.childSpec === 'function') return module as never
+  const defined = Object.create(module) as M & { childSpec(arg: unknown): ChildSpec }
+  defined.childSpec = (arg: unknown): ChildSpec => ({
+    id: moduleName(module as never),
+    start: [startLink, [defined, arg]],
+    type: 'supervisor',
+  })
+  return defined
+}
+
+function startOp(
+  first: unknown,
+  second: unknown,
+  third: unknown,
+  link: boolean,
+  caller: Function,
+): Op<StartResult<Pid>> {
+  let mod: ChildModule
+  let arg: unknown
+  let name: Name | undefined
+  if (typeof first === 'object' && first !== null && typeof (first as ChildModule).init === 'function') {
+    mod = first as ChildModule
+    arg = second
+    name = gen.checkName(checkOptions(third, ['name'], caller).name, caller)
+  } else {
+    const { name: n, ...rest } = checkOptions(first, ['name', ...INIT_KEYS], caller)
+    mod = DefaultModule
+    arg = init(rest as InitOptions)
+    name = gen.checkName(n, caller)
+  }
+  const initialCall = `${moduleName(mod as never)}.init/1`
+  return new Op(() =>
+    procStart<Pid>(serverMain as never, [DynamicServer, [mod, arg, name], name], {
+      link,
+      timeout: -1,
+      initialCall,
+    }),
+  )
+}
+
+/**
+ * Starts a dynamic supervisor linked to the caller, from options or from a module whose
+ * `init(arg)` returns {@link init}'s result. Returns `['ok', pid]`, `'ignore'`, `['error',
+ * ['already_started', pid]]`, or `['error', ['supervisor_data', reason]]` / `['error',
+ * ['bad_return', …]]` for a module's bad `init` result.
+ *
+ * @example
+ * ```ts
+ * const [, sup] = yield* DynamicSupervisor.startLink({ name: 'workers', maxChildren: 100 })
+ * const [, pool] = yield* DynamicSupervisor.startLink(Pool, 10)
+ * ```
+ */
+export function startLink(options?: Options): Receive<StartResult<Pid>>
+export function startLink<M extends DynamicSupervisorModule>(
+  module: M,
+  arg: Parameters<M['init']>[0],
+  options?: { name?: Name },
+): Receive<StartResult<Pid>>
+export function startLink(first?: unknown, second?: unknown, third?: unknown): Receive<StartResult<Pid>> {
+  return startOp(first, second, third, true, startLink)
+}
+
+/**
+ * Like {@link startLink}, unlinked: for a dynamic supervisor started from plain async code.
+ *
+ * @example
+ * ```ts
+ * const [, sup] = await DynamicSupervisor.start({ name: 'workers' })
+ * ```
+ */
+export function start(options?: Options): Receive<StartResult<Pid>>
+export function start<M extends DynamicSupervisorModule>(
+  module: M,
+  arg: Parameters<M['init']>[0],
+  options?: { name?: Name },
+): Receive<StartResult<Pid>>
+export function start(first?: unknown, second?: unknown, third?: unknown): Receive<StartResult<Pid>> {
+  return startOp(first, second, third, false, start)
+}
+
+function supCall<R>(sup: ServerRef, request: unknown, caller: Function): Receive<R> {
+  return gen.call<R>(gen.checkServer(sup, caller), request, -1, 'GenServer', Number.POSITIVE_INFINITY)
+}
+
+/**
+ * Starts a child from a spec, a module or `[module, arg]` (D2). Returns `['ok', pid]` (or `['ok',
+ * pid, info]`); `'ignore'` when its start returned it (nothing is kept); `['error',
+ * 'max_children']` at the limit; `['error', reason]` when the start failed (a throwing start
+ * gives `[error, stack]`, an exit its reason, a thrown value `[['nocatch', value], stack]`) or the
+ * spec is invalid (`['invalid_child_spec', spec]`, `['invalid_mfa', start]`, …; checked here,
+ * before the supervisor is asked).
+ *
+ * @example
+ * ```ts
+ * const [, pid] = yield* DynamicSupervisor.startChild('workers', [Worker, { job: 1 }])
+ * ```
+ */
+export function startChild(sup: ServerRef, child: ChildInput): Receive<OnStartChild> {
+  const s = gen.checkServer(sup, startChild)
+  const spec = toSpec(child, startChild)
+  const checked = checkDynamicChild(spec)
+  if (!(checked instanceof ChildRec)) {
+    const error = ['error', checked.error] as const
+    return new Op(function* () {
+      return error
+    })
+  }
+  return supCall(s, ['start_child', spec], startChild)
+}
+
+/**
+ * Terminates the child running as `pid`, as its `shutdown` says. Returns `'ok'` or `['error',
+ * 'not_found']`.
+ *
+ * @example
+ * ```ts
+ * yield* DynamicSupervisor.terminateChild('workers', pid) // 'ok'
+ * ```
+ */
+export function terminateChild(sup: ServerRef, pid: Pid): Receive<'ok' | readonly ['error', 'not_found']> {
+  if (!(pid instanceof Pid)) throw badArg('the pid of a child', pid, terminateChild)
+  return supCall(sup, ['terminate_child', pid], terminateChild)
+}
+
+/**
+ * Lists the children: `['undefined', pid | 'restarting', type, modules]` each (D4).
+ *
+ * @example
+ * ```ts
+ * yield* DynamicSupervisor.whichChildren('workers') // [['undefined', pid, 'worker', ['Worker']]]
+ * ```
+ */
+export function whichChildren(sup: ServerRef): Receive<ChildInfo[]> {
+  return supCall(sup, 'which_children', whichChildren)
+}
+
+/**
+ * Counts the children: `specs` (all, including those being restarted), `active` (running),
+ * `supervisors` and `workers`.
+ *
+ * @example
+ * ```ts
+ * yield* DynamicSupervisor.countChildren('workers') // { specs: 2, active: 2, supervisors: 0, workers: 2 }
+ * ```
+ */
+export function countChildren(
+  sup: ServerRef,
+): Receive<{ specs: number; active: number; supervisors: number; workers: number }> {
+  return supCall(sup, 'count_children', countChildren)
+}
+
+/**
+ * Stops the dynamic supervisor with `reason` (default `'normal'`) after shutting its children
+ * down in parallel (D5); returns `'ok'`.
+ *
+ * @example
+ * ```ts
+ * yield* DynamicSupervisor.stop('workers')
+ * ```
+ */
+export function stop(
+  sup: ServerRef,
+  reason: unknown = 'normal',
+  timeout: number = Number.POSITIVE_INFINITY,
+): Receive<'ok'> {
+  const s = gen.checkServer(sup, stop)
+  const t = gen.checkCallTimeout(timeout, stop)
+  return new Op(() => gen.doStop(s, reason, t, 'GenServer', timeout))
+}

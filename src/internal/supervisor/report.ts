@@ -1,0 +1,153 @@
+import { formatReason, inspect } from '../format.ts'
+import type { Name } from '../gen.ts'
+import { moduleName } from '../genServer.ts'
+import { enabled, log, state } from '../logger.ts'
+import type { Pid } from '../term/pid.ts'
+import { type ChildRec, isModule } from './childSpec.ts'
+
+/**
+ * Supervisor reports (OTP's `supervisor_report` and `progress` reports) with the text Elixir's
+ * Logger translator gives them:
+ *
+ *     Child Stack of Supervisor #PID<0.110.0> (Supervisor.Default) terminated
+ *     ** (exit) "killed"
+ *     Pid: #PID<0.111.0>
+ *     Start Call: startLink(Stack, ["hello"])
+ *
+ * The structured report rides along in `event.report` (`label: ['supervisor', context]`).
+ * Error reports are always logged; progress reports are `info` events of the `sasl` domain,
+ * which the Logger drops unless `handleSaslReports` is on (Elixir's defaults).
+ */
+
+/** How reports name a supervisor: its registered name, or its pid and callback module. */
+export type SupName = Name | readonly [Pid, string]
+
+export type ErrorContext = 'start_error' | 'child_terminated' | 'shutdown_error' | 'shutdown'
+
+const CONTEXT: Record<ErrorContext, string> = {
+  start_error: 'failed to start',
+  child_terminated: 'terminated',
+  shutdown_error: 'shut down abnormally',
+  shutdown: 'caused shutdown',
+}
+
+function supText(name: SupName): string {
+  if (typeof name === 'string') return name
+  if (Array.isArray(name)) return `${name[0]} (${name[1]})`
+  return inspect(name)
+}
+
+/** Ids that are strings stand for Elixir's atoms and module names: shown bare. */
+function idText(id: unknown): string {
+  return typeof id === 'string' ? id : inspect(id)
+}
+
+function argText(a: unknown): string {
+  if (isModule(a)) return moduleName(a as never)
+  const s = inspect(a)
+  return s.length > 80 ? `${s.slice(0, 77)}...` : s
+}
+
+/** `Start Call:`: `fn(args)` for the MFA form, the function's source for a start function. */
+export function startCall(child: ChildRec, extra: readonly unknown[] = []): string {
+  const start = child.start
+  if (typeof start !== 'function') {
+    const [fn, args] = start
+    return `${fn.name || 'anonymous'}(${[...extra, ...args].map(argText).join(', ')})`
+  }
+  const src = Function.prototype.toString.call(start).replace(/\s+/g, ' ')
+  return src.length <= 100 ? src : `${start.name || 'anonymous'}()`
+}
+
+function exitText(reason: unknown): string {
+  if (Array.isArray(reason) && reason.length === 2 && reason[0] instanceof Error) {
+    const inner = formatReason(reason)
+      .split('\n')
+      .map((l) => `    ${l}`)
+      .join('\n')
+    return `** (exit) an exception was raised:\n${inner}`
+  }
+  return formatReason(reason)
+}
+
+/**
+ * Logs a supervisor error report. `pid` is what the report shows for the child (`'restarting'`
+ * while a restart is retried); `id` is `'undefined'` for DynamicSupervisor children.
+ */
+export function reportError(
+  context: ErrorContext,
+  reason: unknown,
+  child: ChildRec,
+  pid: Pid | 'restarting' | null,
+  sup: SupName,
+  supPid: Pid,
+  dynamic: boolean,
+  extra: readonly unknown[] = [],
+): void {
+  // Why check first: a restart storm must not pay for formatting reports nobody receives.
+  if (!enabled('error') || state.handlers.size === 0) return
+  const id = dynamic ? 'undefined' : child.id
+  const lines = [`Child ${idText(id)} of Supervisor ${supText(sup)} ${CONTEXT[context]}`]
+  lines.push(exitText(reason))
+  if (pid !== null) lines.push(`Pid: ${pid}`)
+  lines.push(`Start Call: ${startCall(child, extra)}`)
+  log(
+    'error',
+    lines.join('\n'),
+    { pid: supPid, domain: ['otp'] },
+    {
+      label: ['supervisor', context],
+      supervisor: supText(sup),
+      errorContext: context,
+      reason,
+      offender: offender(child, pid, id),
+    },
+  )
+}
+
+/** A progress report for a started child (an `info` event in the `sasl` domain, as in OTP). */
+export function reportProgress(
+  child: ChildRec,
+  pid: Pid,
+  sup: SupName,
+  supPid: Pid,
+  dynamic: boolean,
+  extra: readonly unknown[] = [],
+): void {
+  if (!state.handleSaslReports || !enabled('info') || state.handlers.size === 0) return
+  const id = dynamic ? 'undefined' : child.id
+  const text = `Child ${idText(id)} of Supervisor ${supText(sup)} started\nPid: ${pid}\nStart Call: ${startCall(child, extra)}`
+  log(
+    'info',
+    text,
+    { pid: supPid, domain: ['otp', 'sasl'] },
+    {
+      label: ['supervisor', 'progress'],
+      supervisor: supText(sup),
+      started: offender(child, pid, id),
+    },
+  )
+}
+
+function offender(child: ChildRec, pid: Pid | 'restarting' | null, id: unknown) {
+  return {
+    pid: pid ?? 'undefined',
+    id,
+    restartType: child.restart,
+    shutdown: child.shutdown,
+    childType: child.type,
+  }
+}
+
+/** OTP's report for a message a supervisor did not expect. */
+export function reportUnexpected(kind: 'Supervisor' | 'DynamicSupervisor', msg: unknown, supPid: Pid): void {
+  log(
+    'error',
+    `${kind} received unexpected message: ${inspect(msg)}`,
+    { pid: supPid },
+    {
+      label: [kind, 'unexpected_msg'],
+      msg,
+    },
+  )
+}
