@@ -4,7 +4,7 @@ import { copyMessage } from './runtime/copy.ts'
 import { names } from './runtime/names.ts'
 import { Op } from './runtime/op.ts'
 import { currentProc, EXITING, type Proc, self } from './runtime/proc.ts'
-import { ReceiveOp } from './runtime/receive.ts'
+import { CUSTOM_HANDLERS, type CustomReceive, K_CUSTOM, type Receive, ReceiveOp } from './runtime/receive.ts'
 import { deliver } from './runtime/scheduler.ts'
 import * as sig from './runtime/signals.ts'
 import { sendTo } from './runtime/spawn.ts'
@@ -222,13 +222,115 @@ export function* doCall(
   return m[1]
 }
 
+/**
+ * A call made from inside a process: sent at once, then a K_CUSTOM receive for its reply. Why
+ * not `doCall`: that generator, its `Op` and the matcher closures cost more than the rest of a
+ * call; this one object does the matching and the result. A failure found before sending
+ * (noproc, calling_self) becomes a receive with timeout 0 whose expiry throws it, so it surfaces
+ * where the call is yielded or awaited, like the general path.
+ */
+class Call extends ReceiveOp<unknown> implements CustomReceive {
+  private readonly p: Proc
+  private readonly server: ServerRef
+  private readonly request: unknown
+  private readonly mod: string
+  private readonly timeoutArg: unknown
+  private readonly dest: Pid | readonly [string, string] | undefined
+  private readonly mref: Ref | null
+  private readonly tag: List | null
+  private readonly failure: unknown
+
+  constructor(
+    p: Proc,
+    server: ServerRef,
+    request: unknown,
+    timeout: number,
+    mod: string,
+    timeoutArg: unknown,
+  ) {
+    super(null, null, timeout, null, -1)
+    this.kind = K_CUSTOM
+    this.m = this
+    this.hs = CUSTOM_HANDLERS
+    this.p = p
+    this.server = server
+    this.request = request
+    this.mod = mod
+    this.timeoutArg = timeoutArg
+    const dest = whereis(server)
+    this.dest = dest
+    if (dest === undefined || dest === p.pid) {
+      this.failure = dest === undefined ? 'noproc' : 'calling_self'
+      this.mref = null
+      this.tag = null
+      this.timeout = 0
+      return
+    }
+    this.failure = undefined
+    const mref = sig.monitor(p, dest as Pid | readonly [string, string], 'demonitor', Call)
+    const tag = new List(ALIAS_HEAD, mref)
+    this.mref = mref
+    this.tag = tag
+    this.mark = mref.mark
+    const msg = ['$gen_call', [p.pid, tag], copyMessage(request)]
+    if (dest instanceof Pid && dest.proc !== null) {
+      const q = dest.proc as Proc
+      if (q.status < EXITING) deliver(q, msg)
+    } else sendTo(dest, msg, Call)
+  }
+
+  matches(m: unknown): number {
+    if (!Array.isArray(m)) return -1
+    if (m.length === 2) {
+      const t = m[0]
+      return t === this.tag || (t instanceof List && t.tail instanceof Ref && Ref.equals(t.tail, this.mref!))
+        ? 0
+        : -1
+    }
+    return m.length === 5 && m[0] === 'DOWN' && m[1] === this.mref ? 1 : -1
+  }
+
+  matched(clause: number, m: unknown): unknown {
+    const msg = m as unknown[]
+    if (clause === 0) {
+      sig.demonitor(this.p, this.mref!, true, false)
+      return msg[1]
+    }
+    const reason = msg[4]
+    const dest = this.dest
+    const node = dest instanceof Pid ? dest.node.name : Array.isArray(dest) ? dest[1] : localNode.name
+    throw this.exit(reason === 'noconnection' ? ['nodedown', node] : reason)
+  }
+
+  expired(): unknown {
+    if (this.failure !== undefined) throw this.exit(this.failure)
+    sig.demonitor(this.p, this.mref!, true, false)
+    // OTP 25's do_call: a reply that reached the mailbox before the alias went away still
+    // counts (it came in after the timer fired but before this process ran again).
+    const mb = this.p.mailbox
+    if (mb !== null) {
+      for (let i = 0; i < mb.length; i++) {
+        if (this.matches(mb.at(i)) === 0) return (mb.removeAt(i) as unknown[])[1]
+      }
+    }
+    throw this.exit('timeout')
+  }
+
+  private exit(reason: unknown): ExitError {
+    return callExit(reason, this.mod, 'call', [this.server, this.request, this.timeoutArg])
+  }
+}
+
 export function call<R>(
   server: ServerRef,
   request: unknown,
   timeout: number,
   mod: string,
   timeoutArg: unknown,
-): Op<R> {
+): Receive<R> {
+  const p = currentProc()
+  if (p !== null && p.alive)
+    return new Call(p, server, request, timeout, mod, timeoutArg) as unknown as Receive<R>
   return new Op(() => doCall(server, request, timeout, mod, timeoutArg) as Generator<unknown, R, unknown>)
 }
 
@@ -246,9 +348,12 @@ export function cast(server: ServerRef, request: unknown): void {
 /** Replies to a `From` (deferred replies may come from any process). */
 export function reply(from: From, msg: unknown): void {
   const [pid, tag] = from
-  if (tag instanceof List && tag.items[0] === 'alias' && tag.tail instanceof Ref)
-    sendTo(tag.tail, [tag, msg], reply)
-  else sendTo(pid, [tag, msg], reply)
+  if (tag instanceof List && tag.items[0] === 'alias' && tag.tail instanceof Ref) {
+    const alias = tag.tail
+    // Why not sendTo: only the reply is user data to copy; the envelope is ours.
+    if (alias.isLocal) sig.sendAlias(alias, [tag, copyMessage(msg)])
+    else sendTo(alias, [tag, msg], reply)
+  } else sendTo(pid, [tag, msg], reply)
 }
 
 /**

@@ -52,6 +52,12 @@ function invoke(p: Proc, mod: Module, fn: Function, args: unknown[]): unknown {
   return fn.apply(mod, args)
 }
 
+/** `invoke` for two-argument callbacks without an arguments array (cast and info are hot). */
+function invoke2(p: Proc, mod: Module, fn: Function, a: unknown, b: unknown): unknown {
+  if (fn instanceof AsyncFunction) return asyncStorage().run(p, () => fn.call(mod, a, b))
+  return fn.call(mod, a, b)
+}
+
 function isThenable(x: unknown): x is PromiseLike<unknown> {
   return x !== null && typeof x === 'object' && typeof (x as PromiseLike<unknown>).then === 'function'
 }
@@ -110,7 +116,7 @@ export function* serverMain(ctx: StartCtx, mod: Module, arg: unknown, name: Name
   let r: unknown
   try {
     r = invoke(p, mod, mod.init, [arg])
-    if (isThenable(r) || isGenerator(r)) r = yield* settle(r)
+    if (!Array.isArray(r) && (isThenable(r) || isGenerator(r))) r = yield* settle(r)
   } catch (e) {
     const reason = crashReason(e, p)
     p.ext!.crash = undefined
@@ -152,7 +158,7 @@ function* loop(p: Proc, mod: Module, state: unknown, parent: Pid | null, name: N
         next.cont = NONE
         if (mod.handleContinue === undefined) throw new ExitError('undef')
         let r = invoke(p, mod, mod.handleContinue, [c, state])
-        if (isThenable(r) || isGenerator(r)) r = yield* settle(r)
+        if (!Array.isArray(r) && (isThenable(r) || isGenerator(r))) r = yield* settle(r)
         state = noreply(r, next, state, p, mod, c, name)
       }
       let msg: unknown
@@ -166,7 +172,21 @@ function* loop(p: Proc, mod: Module, state: unknown, parent: Pid | null, name: N
       if (Array.isArray(msg)) {
         const tag = msg[0]
         if (tag === '$gen_call' && msg.length === 3 && Array.isArray(msg[1])) {
-          state = yield* handleCall(p, mod, msg[2], msg[1] as unknown as From, state, next, name)
+          // Why inline and not a helper generator: a call is the hottest path of a server, and
+          // a generator per call would cost more than the dispatch itself.
+          const hc = mod.handleCall
+          if (hc === undefined) {
+            throw new Error(
+              `attempted to call GenServer ${procLabel(p, name)} but no handleCall callback was provided`,
+            )
+          }
+          const from = msg[1] as unknown as From
+          let r =
+            hc instanceof AsyncFunction
+              ? invoke(p, mod, hc, [msg[2], from, state])
+              : hc.call(mod, msg[2], from, state)
+          if (!Array.isArray(r) && (isThenable(r) || isGenerator(r))) r = yield* settle(r)
+          state = callResult(p, mod, r, msg[2], from, state, next, name)
           continue
         }
         if (tag === '$gen_cast' && msg.length === 2) {
@@ -175,8 +195,8 @@ function* loop(p: Proc, mod: Module, state: unknown, parent: Pid | null, name: N
               `attempted to cast GenServer ${procLabel(p, name)} but no handleCast callback was provided`,
             )
           }
-          let r = invoke(p, mod, mod.handleCast, [msg[1], state])
-          if (isThenable(r) || isGenerator(r)) r = yield* settle(r)
+          let r = invoke2(p, mod, mod.handleCast, msg[1], state)
+          if (!Array.isArray(r) && (isThenable(r) || isGenerator(r))) r = yield* settle(r)
           state = noreply(r, next, state, p, mod, msg[1], name)
           continue
         }
@@ -201,8 +221,8 @@ function* loop(p: Proc, mod: Module, state: unknown, parent: Pid | null, name: N
         )
         continue
       }
-      let r = invoke(p, mod, mod.handleInfo, [info, state])
-      if (isThenable(r) || isGenerator(r)) r = yield* settle(r)
+      let r = invoke2(p, mod, mod.handleInfo, info, state)
+      if (!Array.isArray(r) && (isThenable(r) || isGenerator(r))) r = yield* settle(r)
       state = noreply(r, next, state, p, mod, info, name)
     } catch (e) {
       // G-t2: a server killed while running its own code (exit(self(), 'kill')) is already dead.
@@ -259,22 +279,17 @@ class BlockingTerminate {
   }
 }
 
-function* handleCall(
+/** What a `handleCall` returned (already settled) → the new state; replies as it says. */
+function callResult(
   p: Proc,
   mod: Module,
+  r: unknown,
   request: unknown,
   from: From,
   state: unknown,
   next: Next,
   name: Name | undefined,
-) {
-  if (mod.handleCall === undefined) {
-    throw new Error(
-      `attempted to call GenServer ${procLabel(p, name)} but no handleCall callback was provided`,
-    )
-  }
-  let r = invoke(p, mod, mod.handleCall, [request, from, state])
-  if (isThenable(r) || isGenerator(r)) r = yield* settle(r)
+): unknown {
   if (Array.isArray(r)) {
     const tag = r[0]
     if (tag === 'reply' && (r.length === 3 || (r.length === 4 && parseExtra(r[3], next)))) {
@@ -289,7 +304,7 @@ function* handleCall(
     }
     if (tag === 'stop' && r.length === 3) stopServer(p, mod, r[1], r[2], request, name)
   }
-  stopServer(p, mod, ['bad_return_value', r], state, request, name)
+  return stopServer(p, mod, ['bad_return_value', r], state, request, name)
 }
 
 /** Applies a `noreply`-family result (cast, info, continue); stops on `stop` or a bad return. */

@@ -1,5 +1,6 @@
 import type { Pid } from '../term/pid.ts'
 import { DOOMED, EXITING, PARKED, type Proc, RUNNABLE, RUNNING, WAITING } from './proc.ts'
+import { transport } from './remote.ts'
 
 export interface ProcessInfo {
   readonly status: 'running' | 'runnable' | 'waiting' | 'exiting'
@@ -36,6 +37,8 @@ export function info(pid: Pid): ProcessInfo | undefined {
   const x = p.ext
   const queue = p.mailbox?.length ?? 0
   const links = x?.links ? [...x.links].map((q) => q.pid) : []
+  // Links to processes on other nodes live in the distribution transport.
+  if (x !== null && x.remote !== null && transport !== null) links.push(...transport.links(p))
   const monitors = x?.monitors ? [...x.monitors.values()].map((m) => m.target) : []
   const monitoredBy = x?.monitoredBy ? [...x.monitoredBy.values()].map((m) => m.watcher.pid) : []
   const body = p.body

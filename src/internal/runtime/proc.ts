@@ -74,6 +74,11 @@ export class ProcExt {
   resources: Set<{ ownerExited(reason: unknown): void }> | null = null
   /** Called once when the process has exited (used by behaviours and tests). */
   onExit: ((reason: unknown) => void) | null = null
+  /**
+   * State the distribution transport keeps for this process (remote links and monitors), or
+   * null. Non-null tells the core to call the transport when the process exits or demonitors.
+   */
+  remote: object | null = null
 }
 
 export class Proc {

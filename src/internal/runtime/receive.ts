@@ -53,6 +53,25 @@ export const K_ANY = 0
 export const K_MATCH = 1
 export const K_LITERAL = 2
 export const K_CLAUSES = 3
+/** A receive whose matching and results are decided by an object (a GenServer call, say). */
+export const K_CUSTOM = 4
+
+/**
+ * The matching and results of a K_CUSTOM receive. Why an object and not closures: a call is the
+ * hottest blocking operation there is, and one object with methods replaces the per-call
+ * closures, arrays and generator the general path needs.
+ */
+export interface CustomReceive {
+  /** 0 or more: the clause that accepts `msg`; -1: no match. */
+  matches(msg: unknown): number
+  /** The receive's value for a matched message (runs in the receiving process; may throw). */
+  matched(clause: number, msg: unknown): unknown
+  /** The receive's value on timeout (runs in the receiving process; may throw). */
+  expired(): unknown
+}
+
+/** A non-null `hs` so that custom receives always take the handler path. */
+export const CUSTOM_HANDLERS: (((m: any) => unknown) | null)[] = []
 
 /**
  * A pending receive. It is both a `PromiseLike` (`await receive(…)` in async code) and an
@@ -66,7 +85,7 @@ export const K_CLAUSES = 3
  * scheduler, so no result object is allocated per receive.
  */
 export class ReceiveOp<T = unknown> {
-  kind: 0 | 1 | 2 | 3
+  kind: 0 | 1 | 2 | 3 | 4
   /** K_MATCH: the matcher; K_LITERAL: the value; K_CLAUSES: the matchers. */
   m: unknown
   /** K_CLAUSES: handlers per clause (null entries return the message), or null. */
@@ -112,6 +131,15 @@ export class ReceiveOp<T = unknown> {
     this.afterFn = afterFn
     this.mark = mark
     this.value = this
+  }
+
+  /** A receive decided by `custom` (see {@link CustomReceive}); `timeout` 0 settles at once. */
+  static custom(custom: CustomReceive, timeout: number, mark: number): ReceiveOp<unknown> {
+    const op = new ReceiveOp(null, null, timeout, null, mark)
+    op.kind = K_CUSTOM
+    op.m = custom
+    op.hs = CUSTOM_HANDLERS
+    return op
   }
 
   /** A receive of one literal value (`receive('stop')`). */
@@ -160,6 +188,8 @@ export class ReceiveOp<T = unknown> {
         return msg === this.m ? 0 : -1
       case K_MATCH:
         return (this.m as Matcher)(msg) ? 0 : -1
+      case K_CUSTOM:
+        return (this.m as CustomReceive).matches(msg)
       default: {
         const ms = this.m as Matcher[]
         for (let i = 0; i < ms.length; i++) if (ms[i]!(msg)) return i
@@ -276,11 +306,13 @@ export function makeSleep(ms: number): ReceiveOp<undefined> {
 export function runHandler(op: ReceiveOp<unknown>, clause: number, msg: unknown): unknown {
   const hs = op.hs
   if (hs === null) return msg
+  if (op.kind === K_CUSTOM) return (op.m as CustomReceive).matched(clause, msg)
   const h = hs[clause]
   return h === null || h === undefined ? msg : h(msg)
 }
 
 export function runAfter(op: ReceiveOp<unknown>): unknown {
+  if (op.kind === K_CUSTOM) return (op.m as CustomReceive).expired()
   return op.afterFn === null ? undefined : op.afterFn()
 }
 

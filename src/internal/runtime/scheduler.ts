@@ -18,7 +18,16 @@ import {
   setCurrent,
   WAITING,
 } from './proc.ts'
-import { K_ANY, K_LITERAL, K_MATCH, ReceiveOp, runAfter, runHandler } from './receive.ts'
+import {
+  type CustomReceive,
+  K_ANY,
+  K_CUSTOM,
+  K_LITERAL,
+  K_MATCH,
+  ReceiveOp,
+  runAfter,
+  runHandler,
+} from './receive.ts'
 import { crashReason, terminate } from './signals.ts'
 import { systemClock, type TimerEntry, TimerHeap } from './timers.ts'
 
@@ -44,8 +53,13 @@ let draining = false
 let kicked = false
 /** Reductions a process may use before it goes to the back of the run queue (fairness). */
 const BUDGET = 2000
-/** Steps per slice before yielding to the event loop. */
-const SLICE_STEPS = 4096
+/**
+ * Steps between two looks at the clock (a slice ends after SLICE_MS). Why not thousands: one
+ * step can be a whole chunk of a long computation between two `Process.yield()`s (a millisecond,
+ * say), and timers and I/O only run between slices; 64 keeps a slice near SLICE_MS while costing
+ * one `performance.now()` per 64 steps.
+ */
+const SLICE_STEPS = 64
 const SLICE_MS = 10
 
 export function enqueue(p: Proc): void {
@@ -98,7 +112,7 @@ function drain(): void {
   if (runq.length > 0 || settleq.length > 0) {
     kicked = true
     setImmediate(drain)
-  }
+  } else timers.idle()
 }
 
 export function runQueueLength(): number {
@@ -305,6 +319,17 @@ export function scan(p: Proc, op: ReceiveOp<unknown>): number {
       return -1
     }
   }
+  if (op.kind === K_CUSTOM) {
+    const c = op.m as CustomReceive
+    for (; i < len; i++) {
+      const k = c.matches(mb.at(i))
+      if (k >= 0) {
+        op.matchedClause = k
+        return i
+      }
+    }
+    return -1
+  }
   const ms = op.m as ((m: unknown) => boolean)[]
   const nc = ms.length
   for (; i < len; i++) {
@@ -426,7 +451,8 @@ export function deliver(p: Proc, msg: unknown): void {
     // Why two modes: a clause without a handler resumes with the message itself, so the hot
     // path (plain patterns, `receive()`) skips the handler dispatch in runGen.
     const hs = w.hs
-    if (hs === null || hs[c] === null || hs[c] === undefined) p.resumeMode = RESUME_NEXT
+    if (w.kind !== K_CUSTOM && (hs === null || hs[c] === null || hs[c] === undefined))
+      p.resumeMode = RESUME_NEXT
     else {
       p.resuming = w
       p.resumeMode = RESUME_MATCHED

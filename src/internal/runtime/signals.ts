@@ -5,6 +5,7 @@ import { Ref } from '../term/ref.ts'
 import { reportCrash } from './crash.ts'
 import { names } from './names.ts'
 import { DEAD, DOOMED, EXITING, type Monitor, type Proc, RUNNING, table } from './proc.ts'
+import { transport } from './remote.ts'
 import { deliver, timers } from './scheduler.ts'
 
 /**
@@ -86,6 +87,8 @@ function finish(p: Proc): void {
         if (watcher.status < EXITING) deliver(watcher, ['DOWN', m.ref, 'process', m.object, reason])
       }
     }
+    // Remote links and monitors (both directions) live in the transport.
+    if (x.remote !== null) transport?.exited(p, reason)
     if (x.resources !== null) {
       const rs = x.resources
       x.resources = null
@@ -167,7 +170,10 @@ function killedBy(target: Proc, from: Pid, reason: unknown): void {
 /** `exit(pid, reason)` from `sender` (or from outside any process when null). */
 export function exitPid(sender: Proc | null, pid: Pid, reason: unknown): void {
   const q = pid.proc as Proc | null
-  if (q === null) return
+  if (q === null) {
+    if (!pid.isLocal) transport?.exit(sender, pid, reason)
+    return
+  }
   // Row 8: without a sending process the signal is never the target's own, so `normal` is
   // dropped by a process that does not trap (rather than taken for exit(self(), normal)).
   if (sender === null && reason === 'normal' && !q.trapExit) return
@@ -182,7 +188,10 @@ export function link(p: Proc, pid: Pid, caller: Function): void {
   if (pid === p.pid) return // L-a
   const q = pid.proc as Proc | null
   if (q === null || q.status >= EXITING) {
-    if (!pid.isLocal) return
+    if (!pid.isLocal) {
+      transport?.link(p, pid)
+      return
+    }
     // L-b: semi-synchronous failure for a dead local process.
     if (p.trapExit) deliver(p, ['EXIT', pid, 'noproc'])
     else throw createError('ERR_BEAMISH_NOPROC', `cannot link to ${pid}: no such process (noproc)`, caller)
@@ -196,7 +205,10 @@ export function link(p: Proc, pid: Pid, caller: Function): void {
 
 export function unlink(p: Proc, pid: Pid): void {
   const q = pid.proc as Proc | null
-  if (q === null) return
+  if (q === null) {
+    if (!pid.isLocal) transport?.unlink(p, pid)
+    return
+  }
   p.ext?.links?.delete(q)
   q.ext?.links?.delete(p)
 }
@@ -217,8 +229,47 @@ export function makeRef(owner: Proc | null): Ref {
   )
 }
 
+/**
+ * The alias table: a Map of active aliases to their owners, plus (only while distribution runs)
+ * an index by ref counter. Why the index: an ALIAS_SEND from another node carries the alias as
+ * id words; the decoder must map those back to the very `Ref` object this Map is keyed by.
+ */
+class AliasTable extends Map<Ref, Proc> {
+  private byCounter: Map<number, Ref> | null = null
+
+  override set(ref: Ref, p: Proc): this {
+    this.byCounter?.set(counterOf(ref.ids), ref)
+    return super.set(ref, p)
+  }
+
+  override delete(ref: Ref): boolean {
+    const had = super.delete(ref)
+    if (had && this.byCounter !== null) this.byCounter.delete(counterOf(ref.ids))
+    return had
+  }
+
+  /** Turns the index on (distribution started) or off. */
+  indexed(on: boolean): void {
+    if (!on) this.byCounter = null
+    else if (this.byCounter === null) {
+      this.byCounter = new Map()
+      for (const ref of this.keys()) this.byCounter.set(counterOf(ref.ids), ref)
+    }
+  }
+
+  /** The active alias with these id words (as decoded from the wire), if any. */
+  find(ids: readonly number[]): Ref | undefined {
+    if (ids.length !== 3 || ids[2] !== REF_W2 || this.byCounter === null) return undefined
+    return this.byCounter.get(counterOf(ids))
+  }
+}
+
+function counterOf(ids: readonly number[]): number {
+  return ids[0]! + ids[1]! * 0x100000000
+}
+
 /** Active aliases → their owner (§8). Monitor refs made with `{alias}` are here too. */
-export const aliases = new Map<Ref, Proc>()
+export const aliases = new AliasTable()
 
 export function alias(p: Proc): Ref {
   const ref = makeRef(p)
@@ -291,6 +342,11 @@ export function monitor(
         ? target[1]
         : null
   if (remoteNode !== null) {
+    if (transport !== null) {
+      if (aliasMode !== null) aliases.set(ref, p)
+      transport.monitor(p, ref, pid ?? (target as readonly [string, string]), object, aliasMode)
+      return ref
+    }
     // No distribution layer is watching that node: the connection is down (M-c, noconnection).
     deliver(p, ['DOWN', ref, 'process', object, 'noconnection'])
     return ref
@@ -327,12 +383,18 @@ export function demonitor(p: Proc, ref: Ref, flush: boolean, info: boolean): boo
     p.ext!.monitors!.delete(ref)
     const t = m.target.proc as Proc | null
     t?.ext?.monitoredBy?.delete(ref)
+  } else if (p.ext !== null && p.ext.remote !== null && transport !== null) {
+    found = transport.demonitor(p, ref)
   }
   if (aliases.get(ref) === p && p.ext?.aliases?.has(ref) !== true) aliases.delete(ref)
   if (flush) {
     const mb = p.mailbox
     if (mb !== null) {
-      for (let i = 0; i < mb.length; i++) {
+      // A DOWN for this ref cannot be older than the ref: start where the ref was made (the
+      // ref-marker optimisation again), so a call's demonitor is O(1) in a deep mailbox.
+      let start = 0
+      if (ref.owner === p && ref.mark >= 0) start = Math.max(0, mb.length - (p.appended - ref.mark))
+      for (let i = start; i < mb.length; i++) {
         const msg = mb.at(i)
         if (Array.isArray(msg) && msg.length === 5 && msg[0] === 'DOWN' && msg[1] === ref) {
           mb.removeAt(i)

@@ -12,6 +12,8 @@ export interface Clock {
   /** Calls `fn` once after at least `ms` milliseconds; returns a handle for {@link Clock.cancel}. */
   schedule(fn: () => void, ms: number): unknown
   cancel(handle: unknown): void
+  /** Whether a scheduled callback keeps the program alive (Node's `ref`/`unref`). */
+  keepAlive(handle: unknown, on: boolean): void
 }
 
 export const systemClock: Clock = {
@@ -22,6 +24,10 @@ export const systemClock: Clock = {
   // while `after` allows up to 2^32-1 (S3). The heap re-arms when a timer fires before its entry.
   schedule: (fn, ms) => setTimeout(fn, Math.min(ms, 0x7fffffff)),
   cancel: (h) => clearTimeout(h as NodeJS.Timeout),
+  keepAlive: (h, on) => {
+    if (on) (h as NodeJS.Timeout).ref()
+    else (h as NodeJS.Timeout).unref()
+  },
 }
 
 export class TimerEntry {
@@ -46,6 +52,12 @@ export class TimerHeap {
   private heap: TimerEntry[] = []
   private seq = 0
   private armed: unknown = null
+  private armedRef = true
+  private idleQueued = false
+  private readonly idleCheck = (): void => {
+    this.idleQueued = false
+    this.idle()
+  }
   private armedAt = Number.POSITIVE_INFINITY
   clock: Clock
 
@@ -65,6 +77,10 @@ export class TimerHeap {
     h.push(e)
     this.up(e.index)
     if (e.deadline < this.armedAt) this.arm()
+    else if (!this.armedRef && this.armed !== null) {
+      this.clock.keepAlive(this.armed, true)
+      this.armedRef = true
+    }
     return e
   }
 
@@ -73,15 +89,25 @@ export class TimerHeap {
     if (e.index < 0) return false
     this.removeAt(e.index)
     e.fn = null
-    // Why: an armed Node timer with nothing left to do would keep the program alive until it
-    // fires (a cancelled one-hour `after` must not delay exit). A non-empty heap keeps the
-    // armed timer: if it fires early it just re-arms.
-    if (this.heap.length === 0 && this.armed !== null) {
-      this.clock.cancel(this.armed)
-      this.armed = null
-      this.armedAt = Number.POSITIVE_INFINITY
+    if (this.heap.length === 0 && !this.idleQueued) {
+      this.idleQueued = true
+      queueMicrotask(this.idleCheck)
     }
     return true
+  }
+
+  /**
+   * Called when the scheduler goes idle: with no timer left, the armed Node timer stops keeping
+   * the program alive (a cancelled one-hour `after` must not delay exit). Why here and not in
+   * `cancel`: every GenServer.call arms a 5 s timeout and cancels it on the reply; un- and
+   * re-ref'ing (or clearing and re-creating) the Node timer each time would cost more than the
+   * call. An unref'd timer that fires finds nothing due.
+   */
+  idle(): void {
+    if (this.heap.length === 0 && this.armed !== null && this.armedRef) {
+      this.clock.keepAlive(this.armed, false)
+      this.armedRef = false
+    }
   }
 
   /** Milliseconds left before the entry fires (0 when due), or -1 when not active. */
@@ -100,6 +126,7 @@ export class TimerHeap {
     }
     this.armedAt = first.deadline
     this.armed = this.clock.schedule(() => this.fire(), Math.max(0, first.deadline - this.clock.now()))
+    this.armedRef = true
   }
 
   private fire(): void {
