@@ -63,7 +63,10 @@
  * Anywhere children are given, a module may stand for its spec: `Stack` means
  * `Stack.childSpec(undefined)` and `[Stack, arg]` means `Stack.childSpec(arg)`; a module without
  * `childSpec` gets {@link GenServer.childSpec}'s default, `{ id: 'Stack', start:
- * [GenServer.startLink, [Stack, arg]] }`. {@link childSpec} builds a spec and overrides fields:
+ * [GenServer.startLink, [Stack, arg]] }`. Any object with a `childSpec(arg)` function works
+ * the same way, so `[Agent, fn]`, `[Task, fn]`, `[Registry, opts]`, `[DynamicSupervisor, opts]`
+ * and `[Task.Supervisor, opts]` are children too. {@link childSpec} builds a spec and overrides
+ * fields:
  *
  * ```ts
  * Supervisor.childSpec([Stack, ['hello']], { id: 'stack2', shutdown: 10_000 })

@@ -29,8 +29,8 @@
  * gone, so a late reply never arrives; the task keeps running, still linked.
  *
  * Because of the link, a task that crashes takes a caller that does not trap exits down with it
- * (usually before `await` even returns). When a failure must not spread, use `yield` and
- * `shutdown`, or (soon) `Task.Supervisor.asyncNolink`.
+ * (usually before `await` even returns). When a failure must not spread, use
+ * `Task.Supervisor.asyncNolink`: the task is monitored, not linked.
  *
  * `yield` waits without giving up the task: `null` on timeout, and the task can be yielded to
  * again. `awaitMany` / `yieldMany` do the same for a list, and `asyncStream` runs a function
@@ -42,9 +42,13 @@
  * ## Supervised tasks
  *
  * `start`/`startLink` run fire-and-forget tasks (they cannot be awaited). `childSpec(work)`
- * describes one for a supervisor, with `restart: 'temporary'` (T7). Each task records its
- * lineage: `Process.get('$callers')` is the owner and its own callers (T9), and
- * `Process.info(pid).ancestors` starts with the process that started it.
+ * describes one for a supervisor, with `restart: 'temporary'` (T7), so `[Task, work]` can be
+ * given as a child. Each task records its lineage: `Process.get('$callers')` is the owner and
+ * its own callers (T9), and `Process.info(pid).ancestors` starts with the process that started
+ * it.
+ *
+ * `Task.Supervisor` (see its docs) runs tasks under a supervisor of their own: awaitable
+ * (`async`, `asyncNolink`), fire-and-forget (`startChild`, restartable) or as a stream.
  *
  * ## When (not) to use a task
  *
@@ -54,7 +58,6 @@
  *
  * @module
  */
-import { availableParallelism } from 'node:os'
 import { badArg, createError } from './internal/errors.ts'
 import { inspect } from './internal/format.ts'
 import { checkCallTimeout } from './internal/gen.ts'
@@ -64,19 +67,23 @@ import type { Receive } from './internal/runtime/receive.ts'
 import { applyOverrides, type ChildSpec, type ChildSpecOverrides } from './internal/supervisor/spec.ts'
 import {
   asyncTask,
+  checkKeys,
   checkOwner,
   checkTask,
   checkTasks,
   checkWork,
+  oneOf,
   startTask,
   type TaskStruct,
   type Work,
 } from './internal/task.ts'
 import * as wait from './internal/taskAwait.ts'
-import { AsyncStream, type StreamCursor, type StreamResult } from './internal/taskStream.ts'
+import { type AsyncStream, buildStream, type StreamCursor, type StreamResult } from './internal/taskStream.ts'
 import type { Pid } from './internal/term/pid.ts'
 
 export type { YieldResult } from './internal/taskAwait.ts'
+/** Supervised tasks: `Task.Supervisor.async(sup, work)` and friends (T8). */
+export * as Supervisor from './TaskSupervisor.ts'
 export type { AsyncStream, ChildSpec, ChildSpecOverrides, StreamCursor, StreamResult, Work }
 
 /**
@@ -336,8 +343,6 @@ export interface AsyncStreamOptions {
   readonly zipInputOnExit?: boolean
 }
 
-const STREAM_KEYS = ['maxConcurrency', 'ordered', 'timeout', 'onTimeout', 'zipInputOnExit']
-
 /**
  * Runs `work` over each element of `input` (an iterable or async iterable) in tasks linked to
  * the consumer, at most `maxConcurrency` at a time, and yields `['ok', value]` or
@@ -371,68 +376,5 @@ export function asyncStream<T, R>(
   work: ((item: T) => R) | readonly [(item: T, ...args: any[]) => R, readonly unknown[]],
   opts: AsyncStreamOptions = {},
 ): AsyncStream<Unwrap<R>> {
-  const caller = asyncStream
-  const src = input as Partial<Iterable<T> & AsyncIterable<T>> | null | undefined
-  if (
-    src == null ||
-    (typeof src[Symbol.iterator] !== 'function' && typeof src[Symbol.asyncIterator] !== 'function')
-  ) {
-    throw badArg('an iterable or async iterable to stream over', input, caller)
-  }
-  const [fn, args] = checkWork(work, caller)
-  if (typeof opts !== 'object' || opts === null)
-    throw badArg('asyncStream options to be an object', opts, caller, 'ERR_BEAMISH_INVALID_OPTION')
-  checkKeys(opts, STREAM_KEYS, 'Task.asyncStream', caller)
-  const maxConcurrency = opts.maxConcurrency ?? availableParallelism()
-  if (!Number.isInteger(maxConcurrency) || maxConcurrency < 1) {
-    throw badArg(
-      'maxConcurrency to be a positive integer',
-      maxConcurrency,
-      caller,
-      'ERR_BEAMISH_INVALID_OPTION',
-    )
-  }
-  const ordered = opts.ordered ?? true
-  if (typeof ordered !== 'boolean')
-    throw badArg('ordered to be a boolean', ordered, caller, 'ERR_BEAMISH_INVALID_OPTION')
-  const timeoutArg = opts.timeout ?? 5000
-  const timeout = checkCallTimeout(timeoutArg, caller)
-  const onTimeout = opts.onTimeout ?? 'exit'
-  if (onTimeout !== 'exit' && onTimeout !== 'kill_task')
-    throw oneOf('onTimeout', ["'exit'", "'kill_task'"], onTimeout, caller)
-  const zipInputOnExit = opts.zipInputOnExit ?? false
-  if (typeof zipInputOnExit !== 'boolean') {
-    throw badArg('zipInputOnExit to be a boolean', zipInputOnExit, caller, 'ERR_BEAMISH_INVALID_OPTION')
-  }
-  return new AsyncStream<Unwrap<R>>(input, fn, {
-    maxConcurrency,
-    ordered,
-    timeout,
-    timeoutArg,
-    onTimeout,
-    zipInputOnExit,
-    args,
-  })
-}
-
-// ------------------------------------------------------------------ helpers
-
-function checkKeys(o: object, valid: readonly string[], what: string, caller: Function): void {
-  for (const k of Object.keys(o)) {
-    if (!valid.includes(k)) {
-      throw createError(
-        'ERR_BEAMISH_INVALID_OPTION',
-        `unknown ${what} option ${JSON.stringify(k)}. The valid options are:\n\n${valid.map((v) => `  * ${v}`).join('\n')}\n\nGot: ${JSON.stringify(k)}`,
-        caller,
-      )
-    }
-  }
-}
-
-function oneOf(option: string, valid: readonly string[], got: unknown, caller: Function) {
-  return createError(
-    'ERR_BEAMISH_INVALID_OPTION',
-    `expected the ${option} option to be one of the following:\n\n${valid.map((v) => `  * ${v}`).join('\n')}\n\nGot: ${inspect(got)}`,
-    caller,
-  )
+  return buildStream<Unwrap<R>>(input, work, opts, asyncStream, 'Task.asyncStream')
 }

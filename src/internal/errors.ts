@@ -18,6 +18,7 @@ export type ErrorCode =
   | 'ERR_BEAMISH_INVALID_NODE_NAME'
   | 'ERR_BEAMISH_INVALID_CHILD_SPEC'
   | 'ERR_BEAMISH_UNKNOWN_REGISTRY'
+  | 'ERR_BEAMISH_MAX_CHILDREN'
 
 /**
  * A synchronous error at the API boundary (bad argument, taken name, …). `code` is stable;
@@ -40,7 +41,12 @@ export function createError(code: ErrorCode, message: string, caller?: Function)
 }
 
 /** `"<what> expected, got: <value>"` with the value inspected. */
-export function badArg(what: string, got: unknown, caller?: Function, code: ErrorCode = 'ERR_BEAMISH_BADARG') {
+export function badArg(
+  what: string,
+  got: unknown,
+  caller?: Function,
+  code: ErrorCode = 'ERR_BEAMISH_BADARG',
+) {
   return createError(code, `expected ${what}, got: ${inspect(got)}`, caller)
 }
 

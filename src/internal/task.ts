@@ -80,7 +80,7 @@ export function abnormal(reason: unknown): boolean {
 }
 
 /** Where a task sends its reply: filled in by the owner right after the spawn, before the task runs. */
-interface ReplyCell {
+export interface ReplyCell {
   ref: Ref | null
 }
 
@@ -89,7 +89,12 @@ interface ReplyCell {
  * `normal`. A failure is reported the way Elixir reports a task crash and ends the process with
  * the same reason a plain process would get.
  */
-function* taskMain(fn: Function, args: readonly unknown[], owner: Pid | null, reply: ReplyCell | null) {
+export function* taskMain(
+  fn: Function,
+  args: readonly unknown[],
+  owner: Pid | null,
+  reply: ReplyCell | null,
+): Generator<unknown, void, unknown> {
   const p = currentProc()!
   let result: unknown
   try {
@@ -131,7 +136,7 @@ function reportCrash(
   )
 }
 
-function mfaOf(fn: Function, args: readonly unknown[]): string {
+export function mfaOf(fn: Function, args: readonly unknown[]): string {
   return `${fn.name || 'anonymous'}/${args.length}`
 }
 
@@ -151,8 +156,7 @@ export function spawnTask(
   const x = proc.x()
   x.initialCall = mfaOf(fn, args)
   x.ancestors = [owner.pid, ...(owner.ext?.ancestors ?? [])]
-  const callers = owner.ext?.dict?.get('$callers')
-  x.dict = new Map<unknown, unknown>([['$callers', [owner.pid, ...(Array.isArray(callers) ? callers : [])]]])
+  x.dict = new Map<unknown, unknown>([['$callers', callersOf(owner)]])
   return proc
 }
 
@@ -218,9 +222,39 @@ export function checkOwner(task: TaskStruct, p: Proc, caller: Function): void {
   }
 }
 
+/** A process's callers for a task it starts (T9): itself, then its own `$callers`. */
+export function callersOf(p: Proc): Pid[] {
+  const callers = p.ext?.dict?.get('$callers')
+  return [p.pid, ...(Array.isArray(callers) ? (callers as Pid[]) : [])]
+}
+
 export function checkTasks(tasks: unknown, p: Proc, caller: Function): TaskStruct[] {
   if (!Array.isArray(tasks)) throw badArg('an array of tasks', tasks, caller)
   const out = tasks.map((t) => checkTask(t, caller))
   for (const t of out) checkOwner(t, p, caller)
   return out
+}
+
+// ------------------------------------------------------------------ options
+
+/** Throws Elixir's unknown-option error for a key of `o` not in `valid`. */
+export function checkKeys(o: object, valid: readonly string[], what: string, caller: Function): void {
+  for (const k of Object.keys(o)) {
+    if (!valid.includes(k)) {
+      throw createError(
+        'ERR_BEAMISH_INVALID_OPTION',
+        `unknown ${what} option ${JSON.stringify(k)}. The valid options are:\n\n${valid.map((v) => `  * ${v}`).join('\n')}\n\nGot: ${JSON.stringify(k)}`,
+        caller,
+      )
+    }
+  }
+}
+
+/** The error for an option whose value is not one of `valid`. */
+export function oneOf(option: string, valid: readonly string[], got: unknown, caller: Function) {
+  return createError(
+    'ERR_BEAMISH_INVALID_OPTION',
+    `expected the ${option} option to be one of the following:\n\n${valid.map((v) => `  * ${v}`).join('\n')}\n\nGot: ${inspect(got)}`,
+    caller,
+  )
 }

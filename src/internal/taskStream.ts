@@ -1,9 +1,11 @@
-import { createError, ExitError } from './errors.ts'
+import { availableParallelism } from 'node:os'
+import { badArg, createError, ExitError } from './errors.ts'
+import { checkCallTimeout } from './gen.ts'
 import { Op } from './runtime/op.ts'
 import { currentProc, type Proc, self } from './runtime/proc.ts'
 import { ReceiveOp } from './runtime/receive.ts'
 import * as sig from './runtime/signals.ts'
-import { isThenable, spawnTask } from './task.ts'
+import { checkKeys, checkWork, isThenable, oneOf, spawnTask } from './task.ts'
 import { takeNow } from './taskAwait.ts'
 import type { Pid } from './term/pid.ts'
 import type { Ref } from './term/ref.ts'
@@ -31,6 +33,27 @@ export interface StreamOptions {
   readonly zipInputOnExit: boolean
   /** Extra arguments after the element (the `[fn, args]` form). */
   readonly args: readonly unknown[]
+  /**
+   * Makes, once per run, what starts the run's tasks somewhere else than in the consumer itself
+   * (Task.Supervisor's streams). Absent: tasks are spawned directly, linked to the consumer.
+   */
+  readonly starter?: () => StreamStarter
+}
+
+/**
+ * Starts the tasks of one run of a stream. `start` must return a task that replies
+ * `[ref, result]` to the alias-monitor `ref` the consumer `p` holds on it (and that is linked to
+ * `p`, or else cleaned up by the starter if `p` dies); it may block, and may throw (the run is
+ * then closed first). `close` is called once when the run ends.
+ */
+export interface StreamStarter {
+  start(
+    p: Proc,
+    fn: Function,
+    args: readonly unknown[],
+    caller: Function,
+  ): Generator<unknown, readonly [Pid, Ref], unknown>
+  close(): void
 }
 
 interface Running {
@@ -61,6 +84,7 @@ export class StreamCursor<R> {
   private input: Iterator<unknown> | AsyncIterator<unknown> | null = null
   private inputDone = false
   private closed = false
+  private readonly starter: StreamStarter | null
   private readonly mine: (m: unknown) => boolean
 
   constructor(owner: Proc, source: Input, fn: Function, o: StreamOptions) {
@@ -68,6 +92,7 @@ export class StreamCursor<R> {
     this.source = source
     this.fn = fn
     this.o = o
+    this.starter = o.starter === undefined ? null : o.starter()
     const running = this.running
     this.mine = (m) =>
       Array.isArray(m) &&
@@ -95,7 +120,8 @@ export class StreamCursor<R> {
       while (!this.inputDone && this.running.size < this.o.maxConcurrency) {
         const r = yield* this.pull()
         if (r.done === true) this.inputDone = true
-        else this.spawn(p, r.value)
+        else if (this.starter === null) this.spawn(p, r.value)
+        else yield* this.startVia(this.starter, p, r.value)
       }
       if (this.running.size === 0) {
         this.close()
@@ -124,6 +150,7 @@ export class StreamCursor<R> {
       const r = this.input.return?.()
       if (isThenable(r)) r.then(undefined, () => {})
     }
+    this.starter?.close()
   }
 
   private take(): StreamResult<R> | undefined {
@@ -161,6 +188,24 @@ export class StreamCursor<R> {
     cell.ref = ref
     const deadline = this.o.timeout < 0 ? 0 : performance.now() + this.o.timeout
     this.running.set(ref, { index: this.spawned++, item, pid: proc.pid, ref, deadline })
+  }
+
+  /** Starts a task through the starter; a failure (max children, say) closes the run first. */
+  private *startVia(starter: StreamStarter, p: Proc, item: unknown): Generator<unknown, void, unknown> {
+    const args = this.o.args.length === 0 ? [item] : [item, ...this.o.args]
+    let started: readonly [Pid, Ref]
+    try {
+      started = yield* starter.start(p, this.fn, args, this.next)
+    } catch (e) {
+      this.close()
+      throw e
+    }
+    const [pid, ref] = started
+    const deadline = this.o.timeout < 0 ? 0 : performance.now() + this.o.timeout
+    const t: Running = { index: this.spawned++, item, pid, ref, deadline }
+    // Closed while the start was under way (from the async iterator's return): not wanted.
+    if (this.closed) this.kill(p, t)
+    else this.running.set(ref, t)
   }
 
   private record(t: Running, r: StreamResult<R>): void {
@@ -297,4 +342,75 @@ export class AsyncStream<R> implements AsyncIterable<StreamResult<R>> {
       },
     }
   }
+}
+
+// ------------------------------------------------------------------ building a stream
+
+/** What `asyncStream` options a user gives (Task.asyncStream's `AsyncStreamOptions`). */
+export interface StreamUserOptions {
+  readonly maxConcurrency?: number
+  readonly ordered?: boolean
+  readonly timeout?: number
+  readonly onTimeout?: 'exit' | 'kill_task'
+  readonly zipInputOnExit?: boolean
+}
+
+const STREAM_KEYS = ['maxConcurrency', 'ordered', 'timeout', 'onTimeout', 'zipInputOnExit']
+
+/**
+ * Validates an `asyncStream` call (the input, the work and the options; `extraKeys` are options
+ * the caller handles itself, `what` names the function in errors) and builds the stream.
+ */
+export function buildStream<R>(
+  input: unknown,
+  work: unknown,
+  opts: unknown,
+  caller: Function,
+  what: string,
+  extraKeys: readonly string[] = [],
+  starter?: () => StreamStarter,
+): AsyncStream<R> {
+  const src = input as Partial<Iterable<unknown> & AsyncIterable<unknown>> | null | undefined
+  if (
+    src == null ||
+    (typeof src[Symbol.iterator] !== 'function' && typeof src[Symbol.asyncIterator] !== 'function')
+  ) {
+    throw badArg('an iterable or async iterable to stream over', input, caller)
+  }
+  const [fn, args] = checkWork(work, caller)
+  if (typeof opts !== 'object' || opts === null)
+    throw badArg(`${what} options to be an object`, opts, caller, 'ERR_BEAMISH_INVALID_OPTION')
+  checkKeys(opts, extraKeys.length === 0 ? STREAM_KEYS : [...STREAM_KEYS, ...extraKeys], what, caller)
+  const o = opts as StreamUserOptions
+  const maxConcurrency = o.maxConcurrency ?? availableParallelism()
+  if (!Number.isInteger(maxConcurrency) || maxConcurrency < 1) {
+    throw badArg(
+      'maxConcurrency to be a positive integer',
+      maxConcurrency,
+      caller,
+      'ERR_BEAMISH_INVALID_OPTION',
+    )
+  }
+  const ordered = o.ordered ?? true
+  if (typeof ordered !== 'boolean')
+    throw badArg('ordered to be a boolean', ordered, caller, 'ERR_BEAMISH_INVALID_OPTION')
+  const timeoutArg = o.timeout ?? 5000
+  const timeout = checkCallTimeout(timeoutArg, caller)
+  const onTimeout = o.onTimeout ?? 'exit'
+  if (onTimeout !== 'exit' && onTimeout !== 'kill_task')
+    throw oneOf('onTimeout', ["'exit'", "'kill_task'"], onTimeout, caller)
+  const zipInputOnExit = o.zipInputOnExit ?? false
+  if (typeof zipInputOnExit !== 'boolean') {
+    throw badArg('zipInputOnExit to be a boolean', zipInputOnExit, caller, 'ERR_BEAMISH_INVALID_OPTION')
+  }
+  const options: StreamOptions = {
+    maxConcurrency,
+    ordered,
+    timeout,
+    timeoutArg,
+    onTimeout,
+    zipInputOnExit,
+    args,
+  }
+  return new AsyncStream<R>(input as Input, fn, starter === undefined ? options : { ...options, starter })
 }

@@ -5,9 +5,14 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { DynamicSupervisor, exit, P, type Pid, Process, Supervisor } from '../../src/index.ts'
+import { state as loggerState } from '../../src/internal/logger.ts'
 import type { ChildSpec, ChildSpecOverrides } from '../../src/Supervisor.ts'
 import { assertReceive, captureLog, refuteReceive, run } from '../../src/testing/index.ts'
 import { gate, killAndWait, started, viaRegistry } from './supervisorHelpers.ts'
+
+// Supervisor reports are `sasl`-domain events, off by default as in Elixir; these tests
+// check them, so they turn them on (like ExUnit tests setting handle_sasl_reports).
+loggerState.handleSaslReports = true
 
 const { self, send } = Process
 

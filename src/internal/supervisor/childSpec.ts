@@ -19,8 +19,17 @@ export interface ChildModule {
   childSpec?(arg: any): unknown
 }
 
+/**
+ * A module that builds its own child specifications (`Task`, `Agent`, `Registry`,
+ * `Task.Supervisor`, …): `Mod` stands for `Mod.childSpec(undefined)`, `[Mod, arg]` for
+ * `Mod.childSpec(arg)`.
+ */
+export interface SpecModule {
+  childSpec(arg: any): unknown
+}
+
 /** Everything accepted where children are given. */
-export type ChildInput = ChildSpec | ChildModule | readonly [ChildModule, unknown]
+export type ChildInput = ChildSpec | ChildModule | SpecModule | readonly [ChildModule | SpecModule, unknown]
 
 export type AutoShutdown = 'never' | 'any_significant' | 'all_significant'
 
@@ -30,8 +39,21 @@ export function isModule(x: unknown): x is ChildModule {
   )
 }
 
+/**
+ * What the child shorthand accepts as a module (Elixir's `init_child/1` takes any atom): an
+ * object with a `childSpec(arg)` function, or a GenServer-style module with `init`.
+ */
+export function isChildModule(x: unknown): x is ChildModule | SpecModule {
+  return (
+    typeof x === 'object' &&
+    x !== null &&
+    !Array.isArray(x) &&
+    (typeof (x as SpecModule).childSpec === 'function' || typeof (x as ChildModule).init === 'function')
+  )
+}
+
 const SHAPES =
-  '  * a module (an object with an init function, and optionally childSpec(arg))\n' +
+  '  * a module (an object with a childSpec(arg) function, or a GenServer module with init)\n' +
   '  * a [module, arg] pair\n' +
   '  * a child specification object with at least the id and start fields'
 
@@ -41,9 +63,9 @@ const SHAPES =
  * none. Objects pass through unvalidated; anything else throws.
  */
 export function toSpec(child: unknown, caller: Function): ChildSpec {
-  if (isModule(child)) return fromModule(child, undefined, caller)
+  if (isChildModule(child)) return fromModule(child, undefined, caller)
   if (Array.isArray(child)) {
-    if (child.length === 2 && isModule(child[0])) return fromModule(child[0], child[1], caller)
+    if (child.length === 2 && isChildModule(child[0])) return fromModule(child[0], child[1], caller)
   } else if (typeof child === 'object' && child !== null) {
     return child as ChildSpec
   }
@@ -54,7 +76,7 @@ export function toSpec(child: unknown, caller: Function): ChildSpec {
   )
 }
 
-function fromModule(mod: ChildModule, arg: unknown, caller: Function): ChildSpec {
+function fromModule(mod: ChildModule | SpecModule, arg: unknown, caller: Function): ChildSpec {
   if (typeof mod.childSpec === 'function') {
     const spec = mod.childSpec(arg)
     if (typeof spec !== 'object' || spec === null || Array.isArray(spec)) {

@@ -15,7 +15,7 @@ import { type ChildRec, isModule } from './childSpec.ts'
  *     Start Call: startLink(Stack, ["hello"])
  *
  * The structured report rides along in `event.report` (`label: ['supervisor', context]`).
- * Error reports are always logged; progress reports are `info` events of the `sasl` domain,
+ * Like OTP's supervisor reports, they are events of the `sasl` domain (progress reports at `info`),
  * which the Logger drops unless `handleSaslReports` is on (Elixir's defaults).
  */
 
@@ -94,7 +94,7 @@ export function reportError(
   log(
     'error',
     lines.join('\n'),
-    { pid: supPid, domain: ['otp'] },
+    { pid: supPid, domain: ['otp', 'sasl'] },
     {
       label: ['supervisor', context],
       supervisor: supText(sup),
