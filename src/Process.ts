@@ -35,7 +35,7 @@ import { P } from 'ts-pattern'
 import { badArg, ExitError } from './internal/errors.ts'
 import { info as infoOf, type ProcessInfo } from './internal/runtime/info.ts'
 import * as names from './internal/runtime/names.ts'
-import { currentProc, self as selfProc, table } from './internal/runtime/proc.ts'
+import { current, currentProc, KIND_GEN, self as selfProc, table } from './internal/runtime/proc.ts'
 import {
   After,
   Clause,
@@ -249,7 +249,12 @@ export function receive<const I extends readonly unknown[]>(...items: I): Receiv
 export function receive(..._items: unknown[]): Receive<unknown> {
   // Why `arguments`: `receive()` with no pattern is the hottest receive there is (rings,
   // ping-pong, server loops); reading `arguments.length` first allocates no rest array for it.
-  if (arguments.length === 0) return new ReceiveOp(null, null, -1, null, -1) as unknown as Receive<unknown>
+  if (arguments.length === 0) {
+    const p = current
+    if (p === null || p.kind !== KIND_GEN)
+      return new ReceiveOp(null, null, -1, null, -1) as unknown as Receive<unknown>
+    return (p.anyOp ??= new ReceiveOp(null, null, -1, null, -1)) as unknown as Receive<unknown>
+  }
   return makeReceive(_items, receive) as unknown as Receive<unknown>
 }
 

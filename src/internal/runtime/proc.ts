@@ -95,6 +95,12 @@ export class Proc {
   waiter: ReceiveOp<unknown> | null = null
   /** The receive whose handler must run when the process resumes (RESUME_MATCHED / _TIMEOUT). */
   resuming: ReceiveOp<unknown> | null = null
+  /**
+   * The reusable op for `receive()` with no pattern. Why pooled: it is the receive of rings,
+   * ping-pong and server loops, and a process only ever waits in one receive at a time, so one
+   * op per process (reset by `yield*`) saves an allocation per message.
+   */
+  anyOp: ReceiveOp<unknown> | null = null
   /** The promise a generator yielded and is parked on. */
   parked: PromiseLike<unknown> | null = null
   resumeMode: ResumeMode = RESUME_NEXT

@@ -95,8 +95,9 @@ export class ReceiveOp<T = unknown> {
   afterFn: (() => unknown) | null
   /** Mailbox position to start scanning from (see refMark), or -1. */
   mark: number
-  /** Iterator state: 0 fresh, 1 yielded to the scheduler, 2 done. */
-  state = 0
+  /** Iterator state (the op is its own iterator result): yielded to the scheduler yet? done? */
+  started = false
+  done = false
   value: unknown
   /** The clause that matched (-1: the after clause). */
   matchedClause = 0
@@ -150,23 +151,20 @@ export class ReceiveOp<T = unknown> {
     return op
   }
 
-  get done(): boolean {
-    return this.state === 2
-  }
-
   [Symbol.iterator](): Iterator<ReceiveOp<T>, T, unknown> {
     // Why reset: a receive built once (say, hoisted out of a loop) can be `yield*`-ed again.
-    this.state = 0
+    this.started = false
+    this.done = false
     this.value = this
     return this as unknown as Iterator<ReceiveOp<T>, T, unknown>
   }
 
   next(v?: unknown): this {
-    if (this.state === 0) {
-      this.state = 1
+    if (!this.started) {
+      this.started = true
       return this
     }
-    this.state = 2
+    this.done = true
     this.value = v
     return this
   }
