@@ -31,6 +31,12 @@ export interface DecodeOptions {
   atomCache?: AtomCacheLookup
   /** Reject funs (NEW_FUN_EXT, EXPORT_EXT) as unsupported: for data from untrusted peers. */
   rejectFuns?: boolean
+  /**
+   * Binaries of at least this many bytes become views into the input instead of copies. Only
+   * for an input the caller owns and never reuses (the distribution layer's buffer for one large
+   * frame): it saves a copy of every large binary, and pins nothing it would not keep anyway.
+   */
+  shareBinariesFrom?: number
 }
 
 /** The default decode limits. */
@@ -128,6 +134,7 @@ export class Reader {
   readonly maxNodes: number
   readonly atomCache: AtomCacheLookup | undefined
   readonly rejectFuns: boolean
+  readonly shareFrom: number
 
   constructor(bytes: Uint8Array, pos: number, opts: DecodeOptions | undefined) {
     this.buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
@@ -144,6 +151,7 @@ export class Reader {
     this.maxNodes = opts?.maxNodes ?? d.maxNodes
     this.atomCache = opts?.atomCache
     this.rejectFuns = opts?.rejectFuns === true
+    this.shareFrom = opts?.shareBinariesFrom ?? 0
   }
 
   fail(code: EtfErrorCode, message: string, at: number = this.pos): EtfError {
@@ -337,6 +345,9 @@ export class Reader {
       text === undefined ||
       (end - start <= MAX_WELL_KNOWN && FIRST[this.buf[start]!] === 1 && WELL_KNOWN_ATOMS.has(text))
     ) {
+      if (this.shareFrom > 0 && end - start >= this.shareFrom && !this.inflated) {
+        return new Uint8Array(this.buf.buffer, this.buf.byteOffset + start, end - start)
+      }
       return this.copy(start, end)
     }
     return text

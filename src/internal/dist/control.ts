@@ -1,0 +1,219 @@
+import { reply } from '../gen.ts'
+import { log } from '../logger.ts'
+import { names } from '../runtime/names.ts'
+import { EXITING, type Proc } from '../runtime/proc.ts'
+import { deliver } from '../runtime/scheduler.ts'
+import { exitSignal, sendAlias } from '../runtime/signals.ts'
+import { Atom } from '../term/atom.ts'
+import { List } from '../term/misc.ts'
+import { localNode } from '../term/nodeRef.ts'
+import { Pid } from '../term/pid.ts'
+import { Ref } from '../term/ref.ts'
+import type { Connection } from './connection.ts'
+import { type Frame, FrameError, payloadOf } from './framing.ts'
+import * as links from './links.ts'
+import * as monitors from './monitors.ts'
+import * as wire from './wire.ts'
+
+/**
+ * Incoming control messages (distribution.md §5): each one is checked for shape, then applied
+ * with the local runtime's own semantics (truth table, L-f, M-c…). A malformed control message
+ * throws {@link FrameError} and the connection is dropped, as the BEAM drops it. Payloads are
+ * decoded only when they will be used (a message to a dead pid is skipped undecoded).
+ *
+ * The `_TT` variants (sequential trace) are handled like their plain forms; the token is ignored.
+ */
+
+function bad(what: string): never {
+  throw new FrameError(`malformed control message: ${what}`)
+}
+
+function remotePid(x: unknown): Pid {
+  if (!(x instanceof Pid)) bad('expected a pid')
+  return x
+}
+
+/** A pid of this node (of this incarnation: older ones are simply dead). */
+function localPid(x: unknown): Pid {
+  if (!(x instanceof Pid)) bad('expected a pid')
+  return x
+}
+
+function ref(x: unknown): Ref {
+  if (!(x instanceof Ref)) bad('expected a reference')
+  return x
+}
+
+function id(x: unknown): bigint {
+  if (typeof x === 'number' && Number.isInteger(x) && x > 0) return BigInt(x)
+  if (typeof x === 'bigint' && x > 0n) return x
+  return bad('expected an unlink id')
+}
+
+/** An atom as Beamish spells names: `Atom` text or one of the well-known words. */
+function atomName(x: unknown): string | undefined {
+  if (x instanceof Atom) return x.name
+  if (typeof x === 'string') return x
+  return undefined
+}
+
+function live(pid: Pid): Proc | null {
+  if (pid.node !== localNode) return null
+  const p = pid.proc as Proc | null
+  return p !== null && p.status < EXITING ? p : null
+}
+
+function arity(t: unknown[], n: number): void {
+  if (t.length !== n) bad(`op ${t[0]} with ${t.length} elements`)
+}
+
+export function dispatch(c: Connection, f: Frame): void {
+  const t = f.ctrl
+  if (!Array.isArray(t) || t.length === 0 || typeof t[0] !== 'number') bad('expected a tuple with an op')
+  const op = t[0]
+  switch (op) {
+    case wire.SEND: // {2, Unused, To}
+    case wire.SEND_SENDER: // {22, From, To}
+    case 12: // SEND_TT {12, Unused, To, Token}
+    case 23: {
+      arity(t, op === 12 || op === 23 ? 4 : 3)
+      const p = live(localPid(t[2]))
+      if (p !== null) deliver(p, payloadOf(f))
+      return
+    }
+    case wire.REG_SEND: // {6, From, Unused, ToName}
+    case 16: {
+      arity(t, op === 16 ? 5 : 4)
+      regSend(c, remotePid(t[1]), t[3], f)
+      return
+    }
+    case wire.ALIAS_SEND: // {33, From, Alias}
+    case 34: {
+      arity(t, op === 34 ? 4 : 3)
+      const alias = ref(t[2])
+      if (alias.node !== localNode) return
+      // Decoded through the alias index: an active alias is the very Ref the table holds.
+      const owner = alias.owner as Proc | null
+      if (owner?.ext?.remote != null) monitors.replyDemonitor(c, alias)
+      sendAlias(alias, payloadOf(f))
+      return
+    }
+    case wire.LINK:
+      arity(t, 3)
+      links.recvLink(c, remotePid(t[1]), localPid(t[2]))
+      return
+    case wire.EXIT: // {3, From, To, Reason}
+    case 13: // EXIT_TT {13, From, To, Token, Reason}
+      arity(t, op === 13 ? 5 : 4)
+      links.recvExit(c, remotePid(t[1]), localPid(t[2]), t[t.length - 1])
+      return
+    case wire.PAYLOAD_EXIT:
+    case 25:
+      arity(t, op === 25 ? 4 : 3)
+      links.recvExit(c, remotePid(t[1]), localPid(t[2]), payloadOf(f))
+      return
+    case wire.UNLINK:
+      arity(t, 3)
+      links.recvUnlink(c, remotePid(t[1]), localPid(t[2]))
+      return
+    case wire.UNLINK_ID:
+      arity(t, 4)
+      links.recvUnlinkId(c, id(t[1]), remotePid(t[2]), localPid(t[3]))
+      return
+    case wire.UNLINK_ID_ACK:
+      arity(t, 4)
+      links.recvUnlinkAck(c, id(t[1]), remotePid(t[2]), localPid(t[3]))
+      return
+    case wire.EXIT2: // {8, From, To, Reason}
+    case 18:
+      arity(t, op === 18 ? 5 : 4)
+      exit2(remotePid(t[1]), localPid(t[2]), t[t.length - 1])
+      return
+    case wire.PAYLOAD_EXIT2:
+    case 27:
+      arity(t, op === 27 ? 4 : 3)
+      exit2(remotePid(t[1]), localPid(t[2]), payloadOf(f))
+      return
+    case wire.MONITOR_P: {
+      arity(t, 4)
+      const target = t[2] instanceof Pid ? t[2] : atomName(t[2])
+      if (target === undefined) bad('expected a pid or a name to monitor')
+      monitors.recvMonitor(c, remotePid(t[1]), target, ref(t[3]))
+      return
+    }
+    case wire.DEMONITOR_P:
+      arity(t, 4)
+      monitors.recvDemonitor(c, ref(t[3]))
+      return
+    case wire.MONITOR_P_EXIT: // {21, FromProc, To, Ref, Reason}
+      arity(t, 5)
+      monitors.recvMonitorExit(c, ref(t[3]), t[4])
+      return
+    case wire.PAYLOAD_MONITOR_P_EXIT:
+      arity(t, 4)
+      monitors.recvMonitorExit(c, ref(t[3]), payloadOf(f))
+      return
+    case 29: // SPAWN_REQUEST {29, ReqId, From, GroupLeader, {M, F, Arity}, Opts} + Args
+    case 30:
+      spawnRequest(c, t)
+      return
+    case 31: // SPAWN_REPLY: we never send SPAWN_REQUEST
+    case 32:
+    case 5: // NODE_LINK: unused
+    case 7: // GROUP_LEADER: Beamish processes have no group leader
+      return
+    default:
+      bad(`unknown op ${op}`)
+  }
+}
+
+/** `exit(to, reason)` from a remote process: the truth table applies at the receiver. */
+function exit2(from: Pid, to: Pid, reason: unknown): void {
+  const p = live(to)
+  if (p !== null) exitSignal(p, from, reason, false)
+}
+
+/**
+ * REG_SEND: to a registered name, else dropped silently, as on the BEAM. Two names BEAM nodes
+ * write to at once on a visible connection (distribution.md §7.3) are answered safely when no
+ * process holds them: `rex` (old-style `rpc:call`) replies `{badrpc, {'EXIT', {undef, …}}}`
+ * (there is no Erlang code to run here), and `global_name_server`'s sync is ignored.
+ */
+function regSend(_c: Connection, _from: Pid, to: unknown, f: Frame): void {
+  const name = atomName(to)
+  if (name === undefined) return
+  const p = names.get(name)
+  if (p !== undefined) {
+    if (p.status < EXITING) deliver(p, payloadOf(f))
+    return
+  }
+  if (name === 'rex') rex(payloadOf(f))
+}
+
+function rex(msg: unknown): void {
+  if (!Array.isArray(msg) || msg.length !== 3 || msg[0] !== '$gen_call') return
+  const from = msg[1]
+  const req = msg[2]
+  if (!Array.isArray(from) || from.length !== 2 || !(from[0] instanceof Pid)) return
+  if (!Array.isArray(req) || req.length < 4) return
+  const [, m, fn, args] = req as unknown[]
+  const mfa = [m, fn, args instanceof List ? args : new List([]), new List([])]
+  reply(from as [Pid, unknown], [Atom.of('badrpc'), ['EXIT', [Atom.of('undef'), new List([mfa])]]])
+}
+
+/**
+ * SPAWN_REQUEST: Beamish cannot run Erlang functions, so the answer is the documented error
+ * `notsup` (and a warning in the log: a peer asking for it usually means `Node.spawn` or an
+ * `:erpc` call was pointed at this node).
+ */
+function spawnRequest(c: Connection, t: unknown[]): void {
+  if (t.length < 6) bad('SPAWN_REQUEST')
+  const reqId = ref(t[1])
+  const from = remotePid(t[2])
+  const mfa = t[4]
+  const what = Array.isArray(mfa) ? mfa.map((x) => (x instanceof Atom ? x.name : String(x))).join(':') : '?'
+  log('warning', `spawn_request from ${c.node} for ${what} refused with notsup: Beamish does not run Erlang code`, {
+    node: c.node,
+  })
+  wire.spawnReply(c, reqId, from, Atom.of('notsup'))
+}

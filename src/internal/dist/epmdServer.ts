@@ -1,0 +1,157 @@
+import { randomInt } from 'node:crypto'
+import * as net from 'node:net'
+import {
+  ALIVE2_REQ,
+  ALIVE2_X_RESP,
+  decodeEntry,
+  NAMES_REQ,
+  type NodeEntry,
+  PORT_PLEASE2_REQ,
+  PORT2_RESP,
+} from './epmdClient.ts'
+
+/**
+ * An embedded EPMD, so that a Beamish node needs no Erlang installation: a node that finds no
+ * EPMD listening starts this one in its own process. It speaks the same protocol as `epmd`, so
+ * BEAM nodes register with it and look nodes up through it too.
+ *
+ * Security (reliability.md R15): it binds to loopback by default, accepts registrations only
+ * from loopback addresses, bounds request sizes, table size and idle time, and ignores the
+ * debug/kill requests.
+ */
+
+const MAX_REQUEST = 1024
+const MAX_NODES = 1024
+const IDLE_MS = 10_000
+const DUMP_REQ = 100
+
+interface Registered {
+  readonly entry: NodeEntry
+  readonly creation: number
+  readonly socket: net.Socket
+}
+
+export interface EpmdServer {
+  readonly port: number
+  /** Registered names (for tests). */
+  names(): string[]
+  close(): Promise<void>
+}
+
+function isLoopback(addr: string | undefined): boolean {
+  return addr !== undefined && (addr.startsWith('127.') || addr === '::1' || addr.startsWith('::ffff:127.'))
+}
+
+/**
+ * Starts an EPMD on `host:port`. Rejects with the listen error (EADDRINUSE when another EPMD got
+ * there first: the caller then uses that one).
+ *
+ * @example
+ * const epmd = await startEpmd('127.0.0.1', 4369)
+ */
+export function startEpmd(host: string, port: number): Promise<EpmdServer> {
+  const nodes = new Map<string, Registered>()
+  const sockets = new Set<net.Socket>()
+  let lastCreation = 0
+
+  function handle(sock: net.Socket, req: Buffer): void {
+    const tag = req[0]
+    if (tag === ALIVE2_REQ) {
+      const entry = decodeEntry(req, 1)
+      if (entry === undefined || !isLoopback(sock.remoteAddress) || entry.name.length === 0) {
+        sock.end(Buffer.from([ALIVE2_X_RESP, 1, 0, 0, 0, 0]))
+        return
+      }
+      if (nodes.has(entry.name) || nodes.size >= MAX_NODES) {
+        sock.end(Buffer.from([ALIVE2_X_RESP, 1, 0, 0, 0, 0]))
+        return
+      }
+      let creation = randomInt(1, 0xffffffff)
+      if (creation === lastCreation) creation = (creation % 0xfffffffe) + 1
+      lastCreation = creation
+      nodes.set(entry.name, { entry, creation, socket: sock })
+      // The registration lives as long as this socket: closing it unregisters the node.
+      sock.setTimeout(0)
+      sock.on('close', () => {
+        if (nodes.get(entry.name)?.socket === sock) nodes.delete(entry.name)
+      })
+      const resp = Buffer.from([ALIVE2_X_RESP, 0, 0, 0, 0, 0])
+      resp.writeUInt32BE(creation, 2)
+      sock.write(resp)
+      return
+    }
+    if (tag === PORT_PLEASE2_REQ) {
+      const r = nodes.get(req.toString('utf8', 1))
+      if (r === undefined) {
+        sock.end(Buffer.from([PORT2_RESP, 1]))
+        return
+      }
+      const e = r.entry
+      const name = Buffer.from(e.name, 'utf8')
+      const b = Buffer.allocUnsafe(14 + name.length + e.extra.length)
+      b[0] = PORT2_RESP
+      b[1] = 0
+      b.writeUInt16BE(e.port, 2)
+      b[4] = e.type
+      b[5] = e.protocol
+      b.writeUInt16BE(e.highest, 6)
+      b.writeUInt16BE(e.lowest, 8)
+      b.writeUInt16BE(name.length, 10)
+      name.copy(b, 12)
+      b.writeUInt16BE(e.extra.length, 12 + name.length)
+      e.extra.copy(b, 14 + name.length)
+      sock.end(b)
+      return
+    }
+    if (tag === NAMES_REQ || tag === DUMP_REQ) {
+      const head = Buffer.allocUnsafe(4)
+      head.writeUInt32BE(server.address() === null ? port : (server.address() as net.AddressInfo).port, 0)
+      let text = ''
+      for (const r of nodes.values()) text += `name ${r.entry.name} at port ${r.entry.port}\n`
+      sock.end(Buffer.concat([head, Buffer.from(text, 'utf8')]))
+      return
+    }
+    // KILL_REQ, STOP_REQ and anything unknown: refused (a library EPMD is not remotely killable).
+    sock.destroy()
+  }
+
+  const server = net.createServer((sock) => {
+    sockets.add(sock)
+    sock.on('close', () => sockets.delete(sock))
+    sock.on('error', () => {})
+    sock.setTimeout(IDLE_MS, () => sock.destroy())
+    let buf = Buffer.alloc(0)
+    let handled = false
+    sock.on('data', (c) => {
+      if (handled) return // after ALIVE2 the client sends nothing more
+      buf = buf.length === 0 ? c : Buffer.concat([buf, c])
+      if (buf.length < 2) return
+      const len = buf.readUInt16BE(0)
+      if (len === 0 || len > MAX_REQUEST) {
+        sock.destroy()
+        return
+      }
+      if (buf.length < 2 + len) return
+      handled = true
+      handle(sock, buf.subarray(2, 2 + len))
+    })
+  })
+
+  return new Promise((resolve, reject) => {
+    server.once('error', reject)
+    server.listen({ host, port, exclusive: true }, () => {
+      server.removeListener('error', reject)
+      server.on('error', () => {})
+      const actual = (server.address() as net.AddressInfo).port
+      resolve({
+        port: actual,
+        names: () => [...nodes.keys()],
+        close: () =>
+          new Promise<void>((done) => {
+            for (const s of sockets) s.destroy()
+            server.close(() => done())
+          }),
+      })
+    })
+  })
+}
