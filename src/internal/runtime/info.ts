@@ -39,8 +39,10 @@ export function info(pid: Pid): ProcessInfo | undefined {
   const links = x?.links ? [...x.links].map((q) => q.pid) : []
   // Links to processes on other nodes live in the distribution transport.
   if (x !== null && x.remote !== null && transport !== null) links.push(...transport.links(p))
-  const monitors = x?.monitors ? [...x.monitors.values()].map((m) => m.target) : []
-  const monitoredBy = x?.monitoredBy ? [...x.monitoredBy.values()].map((m) => m.watcher.pid) : []
+  const monitors: Pid[] = []
+  const monitoredBy: Pid[] = []
+  for (let m = x?.monitors ?? null; m !== null; m = m.wNext) monitors.push(m.target)
+  for (let m = x?.monitoredBy ?? null; m !== null; m = m.tNext) monitoredBy.push(m.watcher.pid)
   const body = p.body
   const ancestors: Pid[] = x?.ancestors ? [...x.ancestors] : []
   if (ancestors.length === 0) {

@@ -38,7 +38,12 @@ export const KIND_ASYNC = 1
 /** Not started yet: `resumeValue` holds the body to call in the first step. */
 export const KIND_START = 2
 
-export interface Monitor {
+/**
+ * A local monitor. Why intrusive lists instead of Maps: each record sits in two doubly linked
+ * lists (the watcher's and the target's), so adding and removing one is a few pointer writes
+ * with no hashing; the ref points at its record for `demonitor`.
+ */
+export class Monitor {
   readonly ref: Ref
   /** The watcher (who gets the DOWN). */
   readonly watcher: Proc
@@ -48,6 +53,20 @@ export interface Monitor {
   readonly object: unknown
   /** The monitor ref is also an alias (`monitor(…, {alias})`). */
   alias: 'demonitor' | 'reply_demonitor' | null
+  /** Links in the watcher's list (monitors it holds). */
+  wPrev: Monitor | null = null
+  wNext: Monitor | null = null
+  /** Links in the target's list (monitors on it). */
+  tPrev: Monitor | null = null
+  tNext: Monitor | null = null
+
+  constructor(ref: Ref, watcher: Proc, target: Pid, object: unknown, alias: Monitor['alias']) {
+    this.ref = ref
+    this.watcher = watcher
+    this.target = target
+    this.object = object
+    this.alias = alias
+  }
 }
 
 /**
@@ -56,10 +75,10 @@ export interface Monitor {
  */
 export class ProcExt {
   links: Set<Proc> | null = null
-  /** Monitors this process holds, by ref. */
-  monitors: Map<Ref, Monitor> | null = null
-  /** Monitors on this process, by ref. */
-  monitoredBy: Map<Ref, Monitor> | null = null
+  /** Head of the list of monitors this process holds. */
+  monitors: Monitor | null = null
+  /** Head of the list of monitors on this process. */
+  monitoredBy: Monitor | null = null
   /** Active aliases (refs) owned by this process. */
   aliases: Set<Ref> | null = null
   /** Registered name. */

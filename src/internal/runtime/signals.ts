@@ -4,7 +4,7 @@ import { Pid } from '../term/pid.ts'
 import { Ref } from '../term/ref.ts'
 import { reportCrash } from './crash.ts'
 import { names } from './names.ts'
-import { DEAD, DOOMED, EXITING, type Monitor, type Proc, RUNNING, table } from './proc.ts'
+import { DEAD, DOOMED, EXITING, Monitor, type Proc, type ProcExt, RUNNING, table } from './proc.ts'
 import { transport } from './remote.ts'
 import { deliver, timers } from './scheduler.ts'
 
@@ -62,13 +62,13 @@ function finish(p: Proc): void {
   p.status = DEAD
   if (x !== null) {
     if (x.aliases !== null) for (const a of x.aliases) aliases.delete(a)
-    if (x.monitors !== null) {
-      for (const m of x.monitors.values()) {
-        const t = m.target.proc as Proc | null
-        t?.ext?.monitoredBy?.delete(m.ref)
-        if (m.alias !== null) aliases.delete(m.ref)
-      }
+    for (let m = x.monitors; m !== null; m = m.wNext) {
+      const t = m.target.proc as Proc | null
+      if (t !== null && t.ext !== null) unlinkTarget(t.ext, m)
+      m.ref.mon = null
+      if (m.alias !== null) aliases.delete(m.ref)
     }
+    x.monitors = null
     if (x.links !== null) {
       const links = x.links
       x.links = null
@@ -77,15 +77,16 @@ function finish(p: Proc): void {
         exitSignal(q, p.pid, reason, true)
       }
     }
-    if (x.monitoredBy !== null) {
-      const by = x.monitoredBy
-      x.monitoredBy = null
-      for (const m of by.values()) {
-        const watcher = m.watcher
-        watcher.ext!.monitors!.delete(m.ref)
-        if (m.alias !== null) aliases.delete(m.ref)
-        if (watcher.status < EXITING) deliver(watcher, ['DOWN', m.ref, 'process', m.object, reason])
-      }
+    let m = x.monitoredBy
+    x.monitoredBy = null
+    while (m !== null) {
+      const next = m.tNext
+      const watcher = m.watcher
+      unlinkWatcher(watcher.ext!, m)
+      m.ref.mon = null
+      if (m.alias !== null) aliases.delete(m.ref)
+      if (watcher.status < EXITING) deliver(watcher, ['DOWN', m.ref, 'process', m.object, reason])
+      m = next
     }
     // Remote links and monitors (both directions) live in the transport.
     if (x.remote !== null) transport?.exited(p, reason)
@@ -230,30 +231,43 @@ export function makeRef(owner: Proc | null): Ref {
 }
 
 /**
- * The alias table: a Map of active aliases to their owners, plus (only while distribution runs)
- * an index by ref counter. Why the index: an ALIAS_SEND from another node carries the alias as
- * id words; the decoder must map those back to the very `Ref` object this Map is keyed by.
+ * Active aliases (§8). The owner sits on the ref itself (`ref.aliasOf`), so marking a call's
+ * monitor ref as an alias costs a field write, not a Map entry. While distribution runs there is
+ * also an index by ref counter: an ALIAS_SEND from another node carries the alias as id words,
+ * and the decoder must map those back to the very `Ref` object.
  */
-class AliasTable extends Map<Ref, Proc> {
+class AliasTable {
   private byCounter: Map<number, Ref> | null = null
 
-  override set(ref: Ref, p: Proc): this {
-    this.byCounter?.set(counterOf(ref.ids), ref)
-    return super.set(ref, p)
+  get(ref: Ref): Proc | undefined {
+    return (ref.aliasOf as Proc | null) ?? undefined
   }
 
-  override delete(ref: Ref): boolean {
-    const had = super.delete(ref)
-    if (had && this.byCounter !== null) this.byCounter.delete(counterOf(ref.ids))
-    return had
+  set(ref: Ref, p: Proc): this {
+    ref.aliasOf = p
+    this.byCounter?.set(counterOf(ref.ids), ref)
+    return this
+  }
+
+  delete(ref: Ref): boolean {
+    if (ref.aliasOf === null) return false
+    ref.aliasOf = null
+    this.byCounter?.delete(counterOf(ref.ids))
+    return true
   }
 
   /** Turns the index on (distribution started) or off. */
   indexed(on: boolean): void {
     if (!on) this.byCounter = null
     else if (this.byCounter === null) {
-      this.byCounter = new Map()
-      for (const ref of this.keys()) this.byCounter.set(counterOf(ref.ids), ref)
+      const index = new Map<number, Ref>()
+      for (const p of table.values()) {
+        const x = p.ext
+        if (x === null) continue
+        if (x.aliases !== null) for (const ref of x.aliases) index.set(counterOf(ref.ids), ref)
+        for (let m = x.monitors; m !== null; m = m.wNext) if (m.ref.aliasOf !== null) index.set(counterOf(m.ref.ids), m.ref)
+      }
+      this.byCounter = index
     }
   }
 
@@ -282,18 +296,48 @@ export function unalias(p: Proc, ref: Ref): boolean {
   if (aliases.get(ref) !== p) return false
   aliases.delete(ref)
   p.ext?.aliases?.delete(ref)
-  const m = p.ext?.monitors?.get(ref)
-  if (m !== undefined) m.alias = null
+  const m = ref.mon as Monitor | null
+  if (m !== null && m.watcher === p) m.alias = null
   return true
 }
 
 /** Delivers to an alias; inactive aliases drop the message before any mailbox (AL1). */
 export function sendAlias(ref: Ref, msg: unknown): void {
-  const p = aliases.get(ref)
-  if (p === undefined) return
-  const m = p.ext?.monitors?.get(ref)
-  if (m !== undefined && m.alias === 'reply_demonitor') demonitor(p, ref, false, false)
+  const p = ref.aliasOf as Proc | null
+  if (p === null) return
+  const m = ref.mon as Monitor | null
+  if (m !== null && m.alias === 'reply_demonitor') demonitor(p, ref, false, false)
   deliver(p, msg)
+}
+
+// ------------------------------------------------------------------ monitor lists
+
+function linkWatcher(x: ProcExt, m: Monitor): void {
+  const head = x.monitors
+  m.wNext = head
+  if (head !== null) head.wPrev = m
+  x.monitors = m
+}
+
+function unlinkWatcher(x: ProcExt, m: Monitor): void {
+  if (m.wPrev !== null) m.wPrev.wNext = m.wNext
+  else if (x.monitors === m) x.monitors = m.wNext
+  if (m.wNext !== null) m.wNext.wPrev = m.wPrev
+  m.wPrev = m.wNext = null
+}
+
+function linkTarget(x: ProcExt, m: Monitor): void {
+  const head = x.monitoredBy
+  m.tNext = head
+  if (head !== null) head.tPrev = m
+  x.monitoredBy = m
+}
+
+function unlinkTarget(x: ProcExt, m: Monitor): void {
+  if (m.tPrev !== null) m.tPrev.tNext = m.tNext
+  else if (x.monitoredBy === m) x.monitoredBy = m.tNext
+  if (m.tNext !== null) m.tNext.tPrev = m.tPrev
+  m.tPrev = m.tNext = null
 }
 
 // ------------------------------------------------------------------ monitors
@@ -364,9 +408,10 @@ export function monitor(
   }
   // M-i: a monitor on yourself is an ordinary record (so `demonitor` and a monitor alias work as
   // for any other), but it never fires: the DOWN would go to a dead watcher.
-  const m: Monitor = { ref, watcher: p, target: q.pid, object, alias: aliasMode }
-  ;(p.x().monitors ??= new Map()).set(ref, m)
-  ;(q.x().monitoredBy ??= new Map()).set(ref, m)
+  const m = new Monitor(ref, p, q.pid, object, aliasMode)
+  ref.mon = m
+  linkWatcher(p.x(), m)
+  linkTarget(q.x(), m)
   return ref
 }
 
@@ -376,13 +421,14 @@ export function monitor(
  * DOWN had to be flushed.
  */
 export function demonitor(p: Proc, ref: Ref, flush: boolean, info: boolean): boolean {
-  const m = p.ext?.monitors?.get(ref)
+  const m = ref.mon as Monitor | null
   let found = false
-  if (m !== undefined) {
+  if (m !== null && m.watcher === p) {
     found = true
-    p.ext!.monitors!.delete(ref)
+    ref.mon = null
+    unlinkWatcher(p.ext!, m)
     const t = m.target.proc as Proc | null
-    t?.ext?.monitoredBy?.delete(ref)
+    if (t !== null && t.ext !== null) unlinkTarget(t.ext, m)
   } else if (p.ext !== null && p.ext.remote !== null && transport !== null) {
     found = transport.demonitor(p, ref)
   }

@@ -17,6 +17,14 @@ export class Ref {
   mark: number
   /** @internal The process that made the ref (local refs only). */
   owner: unknown
+  /**
+   * @internal The local monitor this ref names, if any. Why on the ref: `demonitor(ref)` and
+   * the DOWN bookkeeping then need no table lookup (a GenServer.call makes and removes one
+   * monitor per call).
+   */
+  mon: unknown = null
+  /** @internal The owner while the ref is an active alias (local refs only), else null. */
+  aliasOf: unknown = null
 
   constructor(node: NodeRef, ids: readonly number[], mark = -1, owner: unknown = null) {
     this.node = node
