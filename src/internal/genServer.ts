@@ -6,7 +6,7 @@ import { log } from './logger.ts'
 import { exitWith, initAck, type StartCtx } from './procLib.ts'
 import { asyncStorage, currentProc, type Proc } from './runtime/proc.ts'
 import { ReceiveOp } from './runtime/receive.ts'
-import { isGenerator } from './runtime/scheduler.ts'
+import { isGenerator, TailCall } from './runtime/scheduler.ts'
 import { crashReason } from './runtime/signals.ts'
 import type { Pid } from './term/pid.ts'
 
@@ -143,7 +143,7 @@ export function* serverMain(ctx: StartCtx, mod: Module, arg: unknown, name: Name
     exitWith(reason)
   }
   initAck(ctx, ['ok', p.pid])
-  yield* loop(p, mod, state, parent, name, next)
+  yield new TailCall(loop(p, mod, state, parent, name, next))
 }
 
 function* loop(p: Proc, mod: Module, state: unknown, parent: Pid | null, name: Name | undefined, next: Next) {

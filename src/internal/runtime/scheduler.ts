@@ -103,10 +103,15 @@ function drain(): void {
         else startBody(p)
       }
       if (settleq.length !== 0) settleAsync(settleq.shift()!)
-      if ((++n & (SLICE_STEPS - 1)) === 0 && performance.now() - began > SLICE_MS) break
+      if ((++n & (SLICE_STEPS - 1)) === 0) {
+        const now = performance.now()
+        if (lazyTimers.length !== 0) armLazyTimers(now)
+        if (now - began > SLICE_MS) break
+      }
     }
   } finally {
     setCurrent(null)
+    if (lazyTimers.length !== 0) armLazyTimers(performance.now())
     draining = false
   }
   if (runq.length > 0 || settleq.length > 0) {
@@ -192,7 +197,7 @@ function settleAsync(op: ReceiveOp<unknown>): void {
 }
 
 function runGen(p: Proc): void {
-  const gen = p.gen!
+  let gen = p.gen!
   let mode = p.resumeMode
   let input = p.resumeValue
   p.resumeValue = undefined
@@ -235,7 +240,7 @@ function runGen(p: Proc): void {
         if (op.timeout !== 0) {
           p.waiter = op
           p.status = WAITING
-          if (op.timeout > 0) op.timer = timers.add(op.timeout, onReceiveTimeout, p)
+          if (op.timeout > 0) lazyTimers.push(p)
           return
         }
         mode = RESUME_NEXT
@@ -265,6 +270,14 @@ function runGen(p: Proc): void {
     ) {
       park(p, op as PromiseLike<unknown>)
       return
+    } else if (op instanceof TailCall) {
+      // The body hands over to another generator for the rest of its life: drive that one
+      // directly from now on instead of through a `yield*` layer on every resume.
+      gen = op.gen
+      p.gen = gen
+      op.gen = null as unknown as Generator<unknown, unknown, unknown>
+      input = undefined
+      mode = RESUME_NEXT
     } else if (op === YIELD) {
       p.resumeMode = RESUME_NEXT
       enqueue(p)
@@ -286,6 +299,19 @@ function runGen(p: Proc): void {
       enqueue(p)
       return
     }
+  }
+}
+
+/**
+ * Yielded by an internal process body (`yield new TailCall(next)`) that is done with its own
+ * code and continues as `next` until the process ends; what `next` returns ends the process.
+ * Why: a behaviour's start-up code runs once, then its loop runs for every message — as a
+ * `yield*` the start-up generator would sit between the scheduler and the loop on every resume.
+ */
+export class TailCall {
+  gen: Generator<unknown, unknown, unknown>
+  constructor(gen: Generator<unknown, unknown, unknown>) {
+    this.gen = gen
   }
 }
 
@@ -342,6 +368,26 @@ export function scan(p: Proc, op: ReceiveOp<unknown>): number {
     }
   }
   return -1
+}
+
+/**
+ * Processes that began waiting in a receive with a timeout since the clock was last read. Why
+ * not a timer at once: most such waits end within the same scheduler slice (a GenServer.call
+ * to a server on this thread), and arming a timer costs a clock read and a heap insert. Their
+ * timers are armed at the next clock read — at most a slice later — with the deadline counted
+ * from that read, so a timeout can fire a little late but never early.
+ */
+const lazyTimers: Proc[] = []
+
+function armLazyTimers(now: number): void {
+  for (let i = 0; i < lazyTimers.length; i++) {
+    const p = lazyTimers[i]!
+    const op = p.waiter
+    if (op !== null && op.timer === null && op.timeout > 0 && op.aw === null) {
+      op.timer = timers.addAt(now + op.timeout, onReceiveTimeout, p)
+    }
+  }
+  lazyTimers.length = 0
 }
 
 function onReceiveTimeout(e: TimerEntry): void {

@@ -71,7 +71,12 @@ export class TimerHeap {
 
   /** Runs `fn(entry)` after `ms` milliseconds unless cancelled first. */
   add(ms: number, fn: (entry: TimerEntry) => void, data: unknown = null): TimerEntry {
-    const e = new TimerEntry(this.clock.now() + ms, this.seq++, fn, data)
+    return this.addAt(this.clock.now() + ms, fn, data)
+  }
+
+  /** Runs `fn(entry)` at `deadline` (in `clock.now()` time) unless cancelled first. */
+  addAt(deadline: number, fn: (entry: TimerEntry) => void, data: unknown = null): TimerEntry {
+    const e = new TimerEntry(deadline, this.seq++, fn, data)
     const h = this.heap
     e.index = h.length
     h.push(e)
