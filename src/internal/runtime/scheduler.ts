@@ -105,7 +105,7 @@ function drain(): void {
       if (settleq.length !== 0) settleAsync(settleq.shift()!)
       if ((++n & (SLICE_STEPS - 1)) === 0) {
         const now = performance.now()
-        if (lazyTimers.length !== 0) armLazyTimers(now)
+        if (lazyTimers.length !== 0 && now - lazyArmedAt >= LAZY_TIMER_MS) armLazyTimers(now)
         if (now - began > SLICE_MS) break
       }
     }
@@ -372,14 +372,19 @@ export function scan(p: Proc, op: ReceiveOp<unknown>): number {
 
 /**
  * Processes that began waiting in a receive with a timeout since the clock was last read. Why
- * not a timer at once: most such waits end within the same scheduler slice (a GenServer.call
- * to a server on this thread), and arming a timer costs a clock read and a heap insert. Their
- * timers are armed at the next clock read — at most a slice later — with the deadline counted
- * from that read, so a timeout can fire a little late but never early.
+ * not a timer at once: most such waits end within a millisecond (a GenServer.call to a server
+ * on this thread), and arming a timer costs a clock read, a heap insert and a removal. Their
+ * timers are armed at a clock read at most about a millisecond later (or when the scheduler
+ * goes idle), with the deadline counted from that read: a timeout may fire a little late,
+ * never early.
  */
 const lazyTimers: Proc[] = []
+/** How late (ms) a lazily armed receive timeout may be, at most, while the scheduler runs. */
+const LAZY_TIMER_MS = 1
+let lazyArmedAt = 0
 
 function armLazyTimers(now: number): void {
+  lazyArmedAt = now
   for (let i = 0; i < lazyTimers.length; i++) {
     const p = lazyTimers[i]!
     const op = p.waiter

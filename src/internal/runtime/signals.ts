@@ -265,7 +265,8 @@ class AliasTable {
         const x = p.ext
         if (x === null) continue
         if (x.aliases !== null) for (const ref of x.aliases) index.set(counterOf(ref.ids), ref)
-        for (let m = x.monitors; m !== null; m = m.wNext) if (m.ref.aliasOf !== null) index.set(counterOf(m.ref.ids), m.ref)
+        for (let m = x.monitors; m !== null; m = m.wNext)
+          if (m.ref.aliasOf !== null) index.set(counterOf(m.ref.ids), m.ref)
       }
       this.byCounter = index
     }

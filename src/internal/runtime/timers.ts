@@ -44,13 +44,15 @@ export class TimerEntry {
     this.data = data
   }
   get active(): boolean {
-    return this.index >= 0
+    return this.index >= 0 && this.fn !== null
   }
 }
 
 export class TimerHeap {
   private heap: TimerEntry[] = []
   private seq = 0
+  /** Cancelled entries still in the heap. */
+  private dead = 0
   private armed: unknown = null
   private armedRef = true
   private idleQueued = false
@@ -65,8 +67,9 @@ export class TimerHeap {
     this.clock = clock
   }
 
+  /** Live (not cancelled) timers. */
   get size(): number {
-    return this.heap.length
+    return this.heap.length - this.dead
   }
 
   /** Runs `fn(entry)` after `ms` milliseconds unless cancelled first. */
@@ -89,12 +92,17 @@ export class TimerHeap {
     return e
   }
 
-  /** Removes the entry; returns false when it already fired or was cancelled. */
+  /**
+   * Cancels the entry; returns false when it already fired or was cancelled. Why lazily (the
+   * entry stays in the heap, dead, until it reaches the top or the heap is compacted): most
+   * timers are cancelled (call timeouts), and a heap removal costs a sift each time.
+   */
   cancel(e: TimerEntry): boolean {
-    if (e.index < 0) return false
-    this.removeAt(e.index)
+    if (e.index < 0 || e.fn === null) return false
     e.fn = null
-    if (this.heap.length === 0 && !this.idleQueued) {
+    this.dead++
+    if (this.dead > 64 && this.dead * 2 > this.heap.length) this.compact()
+    if (this.heap.length === this.dead && !this.idleQueued) {
       this.idleQueued = true
       queueMicrotask(this.idleCheck)
     }
@@ -109,7 +117,7 @@ export class TimerHeap {
    * call. An unref'd timer that fires finds nothing due.
    */
   idle(): void {
-    if (this.heap.length === 0 && this.armed !== null && this.armedRef) {
+    if (this.heap.length === this.dead && this.armed !== null && this.armedRef) {
       this.clock.keepAlive(this.armed, false)
       this.armedRef = false
     }
@@ -117,12 +125,13 @@ export class TimerHeap {
 
   /** Milliseconds left before the entry fires (0 when due), or -1 when not active. */
   remaining(e: TimerEntry): number {
-    if (e.index < 0) return -1
+    if (e.index < 0 || e.fn === null) return -1
     return Math.max(0, Math.ceil(e.deadline - this.clock.now()))
   }
 
   private arm(): void {
     if (this.armed !== null) this.clock.cancel(this.armed)
+    this.dropDeadTop()
     const first = this.heap[0]
     if (first === undefined) {
       this.armed = null
@@ -130,7 +139,10 @@ export class TimerHeap {
       return
     }
     this.armedAt = first.deadline
-    this.armed = this.clock.schedule(() => this.fire(), Math.max(0, first.deadline - this.clock.now()))
+    this.armed = this.clock.schedule(
+      () => this.fire(),
+      Math.max(1, Math.ceil(first.deadline - this.clock.now())),
+    )
     this.armedRef = true
   }
 
@@ -139,15 +151,42 @@ export class TimerHeap {
     this.armedAt = Number.POSITIVE_INFINITY
     const now = this.clock.now()
     let first = this.heap[0]
-    // Why `+ 1`: setTimeout may fire up to a millisecond early relative to performance.now().
-    while (first !== undefined && first.deadline <= now + 1) {
+    // Never early: a Node timer can fire a little before performance.now() reaches the
+    // deadline; then the loop stops and arm() waits for the remainder.
+    while (first !== undefined && first.deadline <= now) {
       this.removeAt(0)
       const fn = first.fn
-      first.fn = null
-      if (fn !== null) fn(first)
+      if (fn === null) this.dead--
+      else {
+        first.fn = null
+        fn(first)
+      }
       first = this.heap[0]
     }
     if (this.armed === null) this.arm()
+  }
+
+  /** Pops cancelled entries off the top, so the armed timer is for a live one. */
+  private dropDeadTop(): void {
+    let first = this.heap[0]
+    while (first !== undefined && first.fn === null) {
+      this.removeAt(0)
+      this.dead--
+      first = this.heap[0]
+    }
+  }
+
+  /** Drops every cancelled entry and rebuilds the heap (O(n), amortised over n/2 cancels). */
+  private compact(): void {
+    const live = this.heap.filter((e) => {
+      if (e.fn !== null) return true
+      e.index = -1
+      return false
+    })
+    this.heap = live
+    this.dead = 0
+    for (let i = 0; i < live.length; i++) live[i]!.index = i
+    for (let i = (live.length >> 1) - 1; i >= 0; i--) this.down(i)
   }
 
   private removeAt(i: number): void {
