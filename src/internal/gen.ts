@@ -267,14 +267,18 @@ class Call extends ReceiveOp<unknown> implements CustomReceive {
       return
     }
     this.failure = undefined
-    const mref = sig.monitor(p, dest as Pid | readonly [string, string], 'demonitor', Call)
+    const q = dest instanceof Pid ? (dest.proc as Proc | null) : null
+    // The common case, a live local server, skips monitor()'s target resolution.
+    const mref =
+      q !== null && q.status < EXITING && q !== p
+        ? sig.monitorProc(p, q, 'demonitor')
+        : sig.monitor(p, dest as Pid | readonly [string, string], 'demonitor', Call)
     const tag = new List(ALIAS_HEAD, mref)
     this.mref = mref
     this.tag = tag
     this.mark = mref.mark
     const msg = ['$gen_call', [p.pid, tag], copyMessage(request)]
-    if (dest instanceof Pid && dest.proc !== null) {
-      const q = dest.proc as Proc
+    if (q !== null) {
       if (q.status < EXITING) deliver(q, msg)
     } else sendTo(dest, msg, Call)
   }
@@ -347,7 +351,8 @@ export function cast(server: ServerRef, request: unknown): void {
 
 /** Replies to a `From` (deferred replies may come from any process). */
 export function reply(from: From, msg: unknown): void {
-  const [pid, tag] = from
+  const pid = from[0]
+  const tag = from[1]
   if (tag instanceof List && tag.items[0] === 'alias' && tag.tail instanceof Ref) {
     const alias = tag.tail
     // Why not sendTo: only the reply is user data to copy; the envelope is ours.

@@ -1,7 +1,7 @@
 import { badArg, createError, ExitError, ProcessTerminated } from '../errors.ts'
 import { localNode } from '../term/nodeRef.ts'
 import { Pid } from '../term/pid.ts'
-import { Ref } from '../term/ref.ts'
+import { REF_W2, Ref } from '../term/ref.ts'
 import { reportCrash } from './crash.ts'
 import { names } from './names.ts'
 import { DEAD, DOOMED, EXITING, Monitor, type Proc, type ProcExt, RUNNING, table } from './proc.ts'
@@ -217,17 +217,11 @@ export function unlink(p: Proc, pid: Pid): void {
 // ------------------------------------------------------------------ refs and aliases
 
 let refCounter = 0
-const REF_W2 = (Math.random() * 0x3ffff) | 0
 
 /** A fresh local reference; remembers the maker's mailbox position for the ref-receive optimisation. */
 export function makeRef(owner: Proc | null): Ref {
   const n = ++refCounter
-  return new Ref(
-    localNode,
-    [n >>> 0, Math.floor(n / 0x100000000), REF_W2],
-    owner === null ? -1 : owner.appended,
-    owner,
-  )
+  return new Ref(localNode, null, owner === null ? -1 : owner.appended, owner, n)
 }
 
 /**
@@ -245,14 +239,14 @@ class AliasTable {
 
   set(ref: Ref, p: Proc): this {
     ref.aliasOf = p
-    this.byCounter?.set(counterOf(ref.ids), ref)
+    this.byCounter?.set(counterOfRef(ref), ref)
     return this
   }
 
   delete(ref: Ref): boolean {
     if (ref.aliasOf === null) return false
     ref.aliasOf = null
-    this.byCounter?.delete(counterOf(ref.ids))
+    this.byCounter?.delete(counterOfRef(ref))
     return true
   }
 
@@ -264,9 +258,9 @@ class AliasTable {
       for (const p of table.values()) {
         const x = p.ext
         if (x === null) continue
-        if (x.aliases !== null) for (const ref of x.aliases) index.set(counterOf(ref.ids), ref)
+        if (x.aliases !== null) for (const ref of x.aliases) index.set(counterOfRef(ref), ref)
         for (let m = x.monitors; m !== null; m = m.wNext)
-          if (m.ref.aliasOf !== null) index.set(counterOf(m.ref.ids), m.ref)
+          if (m.ref.aliasOf !== null) index.set(counterOfRef(m.ref), m.ref)
       }
       this.byCounter = index
     }
@@ -281,6 +275,11 @@ class AliasTable {
 
 function counterOf(ids: readonly number[]): number {
   return ids[0]! + ids[1]! * 0x100000000
+}
+
+/** The counter of a local ref (without building its id words). */
+function counterOfRef(ref: Ref): number {
+  return ref.n >= 0 ? ref.n : counterOf(ref.ids)
 }
 
 /** Active aliases → their owner (§8). Monitor refs made with `{alias}` are here too. */
@@ -410,6 +409,20 @@ export function monitor(
   // M-i: a monitor on yourself is an ordinary record (so `demonitor` and a monitor alias work as
   // for any other), but it never fires: the DOWN would go to a dead watcher.
   const m = new Monitor(ref, p, q.pid, object, aliasMode)
+  ref.mon = m
+  linkWatcher(p.x(), m)
+  linkTarget(q.x(), m)
+  return ref
+}
+
+/**
+ * `monitor` of a live local process other than the caller, whose pid is already resolved: the
+ * call path's monitor, without the target resolution.
+ */
+export function monitorProc(p: Proc, q: Proc, aliasMode: Monitor['alias']): Ref {
+  const ref = makeRef(p)
+  if (aliasMode !== null) aliases.set(ref, p)
+  const m = new Monitor(ref, p, q.pid, q.pid, aliasMode)
   ref.mon = m
   linkWatcher(p.x(), m)
   linkTarget(q.x(), m)
