@@ -150,6 +150,8 @@ function* loop(p: Proc, mod: Module, state: unknown, parent: Pid | null, name: N
   // Why one op for the whole life of the server: an idle GenServer waiting for its next message
   // is the hottest path in a call benchmark, and the op carries no per-receive state here.
   const anyOp = new ReceiveOp(null, null, -1, null, -1)
+  // Decided once: `instanceof AsyncFunction` on every call showed up in call profiles.
+  const hcAsync = mod.handleCall instanceof AsyncFunction
   let lastMsg: unknown = NONE
   for (;;) {
     try {
@@ -181,10 +183,7 @@ function* loop(p: Proc, mod: Module, state: unknown, parent: Pid | null, name: N
             )
           }
           const from = msg[1] as unknown as From
-          let r =
-            hc instanceof AsyncFunction
-              ? invoke(p, mod, hc, [msg[2], from, state])
-              : hc.call(mod, msg[2], from, state)
+          let r = hcAsync ? invoke(p, mod, hc, [msg[2], from, state]) : hc.call(mod, msg[2], from, state)
           if (!Array.isArray(r) && (isThenable(r) || isGenerator(r))) r = yield* settle(r)
           state = callResult(p, mod, r, msg[2], from, state, next, name)
           continue
