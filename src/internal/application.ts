@@ -250,9 +250,13 @@ export function installSignalHandlers(): void {
   if (signalsInstalled) return
   signalsInstalled = true
   const onSignal = (name: string) => {
+    if (stopping) return
     log('notice', `${name} received - shutting down`, {})
     stopAllThenExit(0)
   }
-  process.once('SIGINT', () => onSignal('SIGINT'))
-  process.once('SIGTERM', () => onSignal('SIGTERM'))
+  // Why `on`, not `once`: a signal that comes again while the node stops must not kill it half
+  // way (its default action). Ctrl-C under `npm start` arrives twice: from the terminal, and
+  // forwarded by npm to its child.
+  process.on('SIGINT', () => onSignal('SIGINT'))
+  process.on('SIGTERM', () => onSignal('SIGTERM'))
 }

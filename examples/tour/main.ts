@@ -1,8 +1,9 @@
 /**
- * `npm start`: a short tour of processes, links, monitors and a crash being caught, then the node
- * keeps running until Ctrl-C / SIGTERM and exits cleanly.
+ * `npm run example -- tour` — a short tour of processes: spawn and messages, a monitor and a
+ * link reporting crashes, an untrappable kill, and 100,000 processes; then the node keeps running
+ * until Ctrl-C / SIGTERM and exits cleanly.
  */
-import { exit, Logger, P, Process } from './index.ts'
+import { exit, Logger, P, Process } from '../../src/index.ts'
 
 const { after, receive, self, send, spawn, spawnLink, spawnMonitor } = Process
 
