@@ -35,7 +35,7 @@
  *
  * @module
  */
-import { badArg, createError } from './internal/errors.ts'
+
 import {
   type AppSpec,
   defined,
@@ -49,6 +49,7 @@ import {
   stopAllThenExit,
   stopOne,
 } from './internal/application.ts'
+import { badArg, createError } from './internal/errors.ts'
 import { Op } from './internal/runtime/op.ts'
 import type { Receive } from './internal/runtime/receive.ts'
 
@@ -76,10 +77,15 @@ export function define<S extends AppSpec>(spec: S): S {
   if (typeof spec !== 'object' || spec === null || typeof spec.name !== 'string' || spec.name === '') {
     throw badArg('an application spec: { name: string, start(type, args) { … } }', spec, define)
   }
-  if (typeof spec.start !== 'function') throw badArg(`a start function in application ${spec.name}`, spec.start, define)
+  if (typeof spec.start !== 'function')
+    throw badArg(`a start function in application ${spec.name}`, spec.start, define)
   const known = defined.get(spec.name)
   if (known !== undefined && known !== spec && running.has(spec.name)) {
-    throw createError('ERR_BEAMISH_NAME_TAKEN', `application ${JSON.stringify(spec.name)} is already defined and running`, define)
+    throw createError(
+      'ERR_BEAMISH_NAME_TAKEN',
+      `application ${JSON.stringify(spec.name)} is already defined and running`,
+      define,
+    )
   }
   defined.set(spec.name, spec)
   return spec
@@ -94,11 +100,19 @@ function nameOf(app: AppSpec | string, caller: Function): string {
   throw badArg('an application name or spec', app, caller)
 }
 
-function checkOptions(opts: StartOptions | RestartType | undefined, caller: Function): Required<StartOptions> {
+function checkOptions(
+  opts: StartOptions | RestartType | undefined,
+  caller: Function,
+): Required<StartOptions> {
   const o: StartOptions = typeof opts === 'string' ? { type: opts } : (opts ?? {})
   const type = o.type ?? 'temporary'
   if (!RESTARTS.includes(type)) {
-    throw badArg(`a restart type (one of 'permanent', 'transient', 'temporary')`, type, caller, 'ERR_BEAMISH_INVALID_OPTION')
+    throw badArg(
+      `a restart type (one of 'permanent', 'transient', 'temporary')`,
+      type,
+      caller,
+      'ERR_BEAMISH_INVALID_OPTION',
+    )
   }
   return { type, handleSignals: o.handleSignals ?? true }
 }
@@ -114,13 +128,19 @@ function checkOptions(opts: StartOptions | RestartType | undefined, caller: Func
  * yield* Application.start('my_app', 'permanent')
  * ```
  */
-export function start(app: AppSpec | string, opts?: StartOptions | RestartType): Receive<'ok' | readonly ['error', unknown]> {
+export function start(
+  app: AppSpec | string,
+  opts?: StartOptions | RestartType,
+): Receive<'ok' | readonly ['error', unknown]> {
   const name = nameOf(app, start)
   const o = checkOptions(opts, start)
   const spec = defined.get(name)
-  if (spec === undefined) throw createError('ERR_BEAMISH_BADARG', `unknown application ${JSON.stringify(name)}`, start)
+  if (spec === undefined)
+    throw createError('ERR_BEAMISH_BADARG', `unknown application ${JSON.stringify(name)}`, start)
   if (o.handleSignals) installSignalHandlers()
-  return new Op(() => startOne(spec, o.type) as Generator<unknown, 'ok' | readonly ['error', unknown], unknown>)
+  return new Op(
+    () => startOne(spec, o.type) as Generator<unknown, 'ok' | readonly ['error', unknown], unknown>,
+  )
 }
 
 /**

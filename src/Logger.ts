@@ -34,7 +34,12 @@ const LEVELS: readonly Level[] = ['debug', 'info', 'notice', 'warning', 'error']
 
 function checkLevel(level: unknown, caller: Function): Level {
   if (!LEVELS.includes(level as Level)) {
-    throw badArg(`a log level (one of ${LEVELS.map((l) => `'${l}'`).join(', ')})`, level, caller, 'ERR_BEAMISH_INVALID_OPTION')
+    throw badArg(
+      `a log level (one of ${LEVELS.map((l) => `'${l}'`).join(', ')})`,
+      level,
+      caller,
+      'ERR_BEAMISH_INVALID_OPTION',
+    )
   }
   return level as Level
 }

@@ -249,6 +249,7 @@ export function receive<const I extends readonly unknown[]>(...items: I): Receiv
 export function receive(..._items: unknown[]): Receive<unknown> {
   // Why `arguments`: `receive()` with no pattern is the hottest receive there is (rings,
   // ping-pong, server loops); reading `arguments.length` first allocates no rest array for it.
+  // biome-ignore lint/complexity/noArguments: `arguments.length` avoids materialising the rest array on the hot path
   if (arguments.length === 0) {
     const p = current
     if (p === null || p.kind !== KIND_GEN)

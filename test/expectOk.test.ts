@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { ExitError } from '../src/internal/errors.ts'
 import { expectOk, GenServer, type Pid } from '../src/index.ts'
+import { ExitError } from '../src/internal/errors.ts'
 import { run } from '../src/testing/index.ts'
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false
@@ -18,11 +18,14 @@ describe('expectOk', () => {
     }))
 
   it('exits with badmatch on anything else, like a failed {:ok, v} = match', () => {
-    assert.throws(() => expectOk(['error', 'nope'] as const), (e: unknown) => {
-      assert.ok(e instanceof ExitError)
-      assert.deepEqual(e.reason, ['badmatch', ['error', 'nope']])
-      return true
-    })
+    assert.throws(
+      () => expectOk(['error', 'nope'] as const),
+      (e: unknown) => {
+        assert.ok(e instanceof ExitError)
+        assert.deepEqual(e.reason, ['badmatch', ['error', 'nope']])
+        return true
+      },
+    )
     assert.throws(() => expectOk('ignore'), ExitError)
   })
 })

@@ -59,7 +59,11 @@ function isThenable(x: unknown): x is PromiseLike<unknown> {
 function* settle(r: unknown): Generator<unknown, unknown, unknown> {
   if (Array.isArray(r) || typeof r === 'string') return r
   if (isGenerator(r)) return yield* r
-  if (r !== null && typeof r === 'object' && typeof (r as Partial<Iterable<unknown>>)[Symbol.iterator] === 'function') {
+  if (
+    r !== null &&
+    typeof r === 'object' &&
+    typeof (r as Partial<Iterable<unknown>>)[Symbol.iterator] === 'function'
+  ) {
     return yield* r as Iterable<unknown>
   }
   if (isThenable(r)) return yield r
@@ -67,7 +71,11 @@ function* settle(r: unknown): Generator<unknown, unknown, unknown> {
 }
 
 function abnormal(reason: unknown): boolean {
-  return !(reason === 'normal' || reason === 'shutdown' || (Array.isArray(reason) && reason[0] === 'shutdown'))
+  return !(
+    reason === 'normal' ||
+    reason === 'shutdown' ||
+    (Array.isArray(reason) && reason[0] === 'shutdown')
+  )
 }
 
 /**
@@ -121,7 +129,9 @@ function* master(spec: AppSpec, restart: RestartType, starter: Proc, tag: object
   log('notice', `Application ${spec.name} exited: ${inspect(reason)}`, { application: spec.name })
   if (restart === 'permanent' || (restart === 'transient' && abnormal(reason))) {
     // OTP stops the whole node when a permanent application dies: "let it crash" all the way up.
-    log('error', `Application ${spec.name} (${restart}) terminated: stopping the node`, { application: spec.name })
+    log('error', `Application ${spec.name} (${restart}) terminated: stopping the node`, {
+      application: spec.name,
+    })
     nodeStopper(1)
   }
 }
@@ -170,7 +180,12 @@ export function* startOne(spec: AppSpec, restart: RestartType): Generator<unknow
   const e = env(spec.name)
   for (const k of Object.keys(defaults)) if (!e.has(k)) e.set(k, defaults[k])
   const tag = {}
-  const { proc } = spawnProc(master, [spec, restart, starter, tag], { label: ['application_master', spec.name] }, startOne)
+  const { proc } = spawnProc(
+    master,
+    [spec, restart, starter, tag],
+    { label: ['application_master', spec.name] },
+    startOne,
+  )
   const mref = sig.monitor(starter, proc.pid, null, startOne)
   const got = (yield new ReceiveOp(
     [
@@ -206,7 +221,11 @@ export function startOrder(name: string, caller: Function): AppSpec[] {
   const visit = (n: string, path: string[]) => {
     if (seen.has(n)) return
     if (visiting.has(n)) {
-      throw createError('ERR_BEAMISH_BADARG', `circular application dependency: ${[...path, n].join(' -> ')}`, caller)
+      throw createError(
+        'ERR_BEAMISH_BADARG',
+        `circular application dependency: ${[...path, n].join(' -> ')}`,
+        caller,
+      )
     }
     const spec = defined.get(n)
     if (spec === undefined) {

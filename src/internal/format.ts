@@ -16,7 +16,8 @@ export function errorBanner(err: Error): string {
 
 // Frames of Beamish's own machinery (the scheduler, the GenServer loop) say nothing about the
 // user's bug; reports leave them out. The exit reason keeps the full stack.
-const INTERNAL_FRAME = /[/\\]src[/\\]internal[/\\](runtime[/\\])?[a-zA-Z]+\.[jt]s:|^\s+at [^ ]*\.next \(<anonymous>\)|^\s+at Generator\.(next|throw)/
+const INTERNAL_FRAME =
+  /[/\\]src[/\\]internal[/\\](runtime[/\\])?[a-zA-Z]+\.[jt]s:|^\s+at [^ ]*\.next \(<anonymous>\)|^\s+at Generator\.(next|throw)/
 
 /** Stack lines of an error without its first (message) line, indented like Elixir's. */
 export function stackLines(stack: string | undefined): string[] {

@@ -333,8 +333,7 @@ export function call<R>(
   timeoutArg: unknown,
 ): Receive<R> {
   const p = currentProc()
-  if (p !== null && p.alive)
-    return new Call(p, server, request, timeout, mod, timeoutArg) as unknown as Receive<R>
+  if (p?.alive) return new Call(p, server, request, timeout, mod, timeoutArg) as unknown as Receive<R>
   return new Op(() => doCall(server, request, timeout, mod, timeoutArg) as Generator<unknown, R, unknown>)
 }
 

@@ -53,7 +53,9 @@ export function log(
   if (!enabled(level)) return
   if (!state.handleSaslReports && Array.isArray(meta.domain) && meta.domain.includes('sasl')) return
   const event: LogEvent =
-    report === undefined ? { level, message, time: new Date(), meta } : { level, message, time: new Date(), meta, report }
+    report === undefined
+      ? { level, message, time: new Date(), meta }
+      : { level, message, time: new Date(), meta, report }
   for (const h of state.handlers.values()) {
     try {
       h(event)

@@ -22,7 +22,12 @@ const Reporter = GenServer.define({
   },
 })
 
-function appWith(name: string, observer: Process.Pid, deps: string[] = [], extra: Record<string, unknown> = {}) {
+function appWith(
+  name: string,
+  observer: Process.Pid,
+  deps: string[] = [],
+  extra: Record<string, unknown> = {},
+) {
   return Application.define({
     name,
     applications: deps,
@@ -69,10 +74,16 @@ describe('Application', () => {
       const top = uniq('top')
       appWith(dep, me)
       const app = appWith(top, me, [dep])
-      assert.deepEqual(yield* Application.start(app, { handleSignals: false }), ['error', ['not_started', dep]])
+      assert.deepEqual(yield* Application.start(app, { handleSignals: false }), [
+        'error',
+        ['not_started', dep],
+      ])
       const r = yield* Application.ensureAllStarted(top, { handleSignals: false })
       assert.deepEqual(r, ['ok', [dep, top]])
-      assert.deepEqual(yield* Application.start(top, { handleSignals: false }), ['error', ['already_started', top]])
+      assert.deepEqual(yield* Application.start(top, { handleSignals: false }), [
+        'error',
+        ['already_started', top],
+      ])
       yield* Application.stop(top)
       yield* Application.stop(dep)
     }))
@@ -86,7 +97,10 @@ describe('Application', () => {
     }))
 
   it('rejects unknown applications and bad restart types with clear errors', () => {
-    assert.throws(() => Application.ensureAllStarted(uniq('nope')), { code: 'ERR_BEAMISH_BADARG', message: /unknown application/ })
+    assert.throws(() => Application.ensureAllStarted(uniq('nope')), {
+      code: 'ERR_BEAMISH_BADARG',
+      message: /unknown application/,
+    })
     const name = uniq('x')
     Application.define({ name, start: () => 'ignore' })
     assert.throws(() => Application.start(name, { type: 'forever' as never }), {
@@ -118,7 +132,14 @@ describe('Application', () => {
           yield* assertReceive(['DOWN', ref, 'process', root, P._])
         }
         // The application masters react to the root's EXIT asynchronously: wait until both are gone.
-        for (let i = 0; i < 100 && Application.startedApplications().some((a) => a.startsWith('temporary_') || a.startsWith('permanent_')); i++) {
+        for (
+          let i = 0;
+          i < 100 &&
+          Application.startedApplications().some(
+            (a) => a.startsWith('temporary_') || a.startsWith('permanent_'),
+          );
+          i++
+        ) {
           yield Process.yield()
         }
       }),
@@ -130,7 +151,9 @@ describe('Application', () => {
   })
 
   it('SIGTERM stops the applications, each tree in reverse order, and the node exits 0', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'test/fixtures/sigtermApp.ts'], { stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(process.execPath, ['--import', 'tsx', 'test/fixtures/sigtermApp.ts'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
     let out = ''
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
     await new Promise<void>((resolve) => {
@@ -142,6 +165,12 @@ describe('Application', () => {
     child.kill('SIGTERM')
     const code = await exited
     assert.equal(code, 0)
-    assert.deepEqual(out.trim().split('\n'), ['started ok', 'terminate three', 'terminate two', 'terminate one', 'app stopped'])
+    assert.deepEqual(out.trim().split('\n'), [
+      'started ok',
+      'terminate three',
+      'terminate two',
+      'terminate one',
+      'app stopped',
+    ])
   })
 })
