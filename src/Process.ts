@@ -171,9 +171,12 @@ export function run<T>(
     const start = () => {
       const r = body()
       if (isGenerator(r)) {
-        return (function* () {
-          result = (yield* r as Generator<unknown, T, unknown>) as T
-        })()
+        // The body becomes the process's generator itself (no wrapper delegating every resume);
+        // its return value arrives through onReturn.
+        currentProc()!.x().onReturn = (v) => {
+          result = v as T
+        }
+        return r
       }
       if (r !== null && typeof r === 'object' && typeof (r as PromiseLike<T>).then === 'function') {
         return Promise.resolve(r as PromiseLike<T>).then((v) => {

@@ -10,6 +10,20 @@ const MATCHER = Symbol.for('@ts-pattern/matcher')
 const ANY: Matcher = () => true
 
 /**
+ * Compiled ts-pattern matchers by identity. The common type patterns get native checks instead
+ * of a trip through `isMatching` (the same tests ts-pattern makes).
+ */
+const matchers = new WeakMap<object, Matcher>([
+  [P.number, (m) => typeof m === 'number'],
+  [P.string, (m) => typeof m === 'string'],
+  [P.boolean, (m) => typeof m === 'boolean'],
+  [P.bigint, (m) => typeof m === 'bigint'],
+  [P.symbol, (m) => typeof m === 'symbol'],
+  [P.nullish, (m) => m === null || m === undefined],
+  [P.nonNullable, (m) => m !== null && m !== undefined],
+])
+
+/**
  * Turns a receive pattern into a matcher function once per receive, so scanning a deep mailbox
  * costs one call per message and clause.
  *
@@ -36,7 +50,15 @@ export function compile(pattern: unknown): Matcher {
   if (pattern instanceof Ref) return (m) => m instanceof Ref && Ref.equals(m, pattern)
   if (pattern instanceof Atom) return (m) => m === pattern
   if ((pattern as Record<symbol, unknown>)[MATCHER] !== undefined) {
-    return guard((m) => isMatching(pattern as never, m))
+    // Why cached by identity: ts-pattern's matchers are objects that code reuses (P.number is
+    // one object; a hoisted P.instanceOf(Pid) too), and a receive in a loop would otherwise
+    // build the same guard closure on every message.
+    let m = matchers.get(pattern as object)
+    if (m === undefined) {
+      m = guard((v) => isMatching(pattern as never, v))
+      matchers.set(pattern as object, m)
+    }
+    return m
   }
   if (Array.isArray(pattern)) return compileTuple(pattern)
   const proto = Object.getPrototypeOf(pattern)
@@ -81,8 +103,38 @@ Object.defineProperty(Ref.prototype, MATCHER, {
   },
 })
 
+function isLiteral(x: unknown): boolean {
+  const t = typeof x
+  return x === null || t === 'string' || t === 'boolean' || t === 'undefined' || t === 'bigint' || (t === 'number' && !Number.isNaN(x))
+}
+
+/**
+ * Tuples are the shape of most messages (`['EXIT', pid, reason]`). Why specialised by arity and
+ * with literal elements compared inline: a selective receive runs the matcher on every message
+ * it skips, so the matcher's own cost is the cost per skipped message.
+ */
 function compileTuple(pattern: readonly unknown[]): Matcher {
   const n = pattern.length
+  if (n === 2) {
+    const [x, y] = pattern
+    const lx = isLiteral(x)
+    const ly = isLiteral(y)
+    if (lx && ly) return (m) => Array.isArray(m) && m.length === 2 && m[0] === x && m[1] === y
+    if (lx) {
+      const b = compile(y)
+      return (m) => Array.isArray(m) && m.length === 2 && m[0] === x && b(m[1])
+    }
+    const a = compile(x)
+    if (ly) return (m) => Array.isArray(m) && m.length === 2 && m[1] === y && a(m[0])
+    const b = compile(y)
+    return (m) => Array.isArray(m) && m.length === 2 && a(m[0]) && b(m[1])
+  }
+  if (n === 3 && isLiteral(pattern[0])) {
+    const x = pattern[0]
+    const b = compile(pattern[1])
+    const c = compile(pattern[2])
+    return (m) => Array.isArray(m) && m.length === 3 && m[0] === x && b(m[1]) && c(m[2])
+  }
   const ms = pattern.map(compile)
   switch (n) {
     case 0:
@@ -90,10 +142,6 @@ function compileTuple(pattern: readonly unknown[]): Matcher {
     case 1: {
       const [a] = ms as [Matcher]
       return (m) => Array.isArray(m) && m.length === 1 && a(m[0])
-    }
-    case 2: {
-      const [a, b] = ms as [Matcher, Matcher]
-      return (m) => Array.isArray(m) && m.length === 2 && a(m[0]) && b(m[1])
     }
     case 3: {
       const [a, b, c] = ms as [Matcher, Matcher, Matcher]

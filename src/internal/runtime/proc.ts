@@ -91,6 +91,8 @@ export class ProcExt {
   crash: unknown = undefined
   /** Resources owned by the process (sockets…), released when it exits, like the BEAM's ports. */
   resources: Set<{ ownerExited(reason: unknown): void }> | null = null
+  /** Called with the value a generator body returns (Process.run's result). */
+  onReturn: ((value: unknown) => void) | null = null
   /** Called once when the process has exited (used by behaviours and tests). */
   onExit: ((reason: unknown) => void) | null = null
   /**

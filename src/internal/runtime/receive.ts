@@ -143,6 +143,14 @@ export class ReceiveOp<T = unknown> {
     return op
   }
 
+  /** A receive with one pattern and no handler. */
+  static single(match: Matcher, timeout: number, afterFn: (() => unknown) | null, mark: number): ReceiveOp<unknown> {
+    const op = new ReceiveOp(null, null, timeout, afterFn, mark)
+    op.kind = K_MATCH
+    op.m = match
+    return op
+  }
+
   /** A receive of one literal value (`receive('stop')`). */
   static literal(value: unknown, timeout: number, afterFn: (() => unknown) | null): ReceiveOp<unknown> {
     const op = new ReceiveOp(null, null, timeout, afterFn, -1)
@@ -246,6 +254,26 @@ function isLiteral(x: unknown): boolean {
   )
 }
 
+/** A pattern that is the same value every time a receive runs: a literal or a ts-pattern matcher. */
+function isStable(x: unknown): boolean {
+  return isLiteral(x) || (typeof x === 'object' && x !== null && (x as Record<symbol, unknown>)[TS_PATTERN] !== undefined)
+}
+const TS_PATTERN = Symbol.for('@ts-pattern/matcher')
+
+/**
+ * Compiled multi-clause receives whose patterns are all stable (`receive(P.number, 'stop')`),
+ * keyed by their first pattern. Why: such a receive sits in a loop, and compiling its clauses on
+ * every message (closures and arrays) cost more than matching them. Bounded: cleared when full.
+ */
+const clauseCache = new Map<unknown, { readonly items: readonly unknown[]; readonly ms: Matcher[] }>()
+
+function cachedMatchers(items: readonly unknown[], count: number): Matcher[] | null {
+  const e = clauseCache.get(items[0])
+  if (e === undefined || e.items.length !== count) return null
+  for (let i = 1; i < count; i++) if (e.items[i] !== items[i]) return null
+  return e.ms
+}
+
 /** Builds the op for `receive(...items)`. */
 export function makeReceive(items: readonly unknown[], caller: Function): ReceiveOp<unknown> {
   const n = items.length
@@ -266,16 +294,19 @@ export function makeReceive(items: readonly unknown[], caller: Function): Receiv
     if (!(it instanceof Clause) && !(it instanceof After)) {
       const owner = currentProc()
       const mark = owner === null ? -1 : refMark(it, owner)
-      return new ReceiveOp([compile(it)], null, timeout, afterFn, mark)
+      return ReceiveOp.single(compile(it), timeout, afterFn, mark)
     }
   }
   if (count === 0) {
     // receive(after(ms)): matches nothing, just waits (S5).
     return new ReceiveOp([], [], timeout, afterFn, -1)
   }
+  const cached = cachedMatchers(items, count)
+  if (cached !== null) return new ReceiveOp(cached, null, timeout, afterFn, -1)
   const matchers: Matcher[] = []
-  const handlers: (((m: any) => unknown) | null)[] = []
+  let handlers: (((m: any) => unknown) | null)[] | null = null
   let mark = Number.POSITIVE_INFINITY
+  let stable = true
   const owner = currentProc()
   for (let i = 0; i < count; i++) {
     const it = items[i]
@@ -283,14 +314,23 @@ export function makeReceive(items: readonly unknown[], caller: Function): Receiv
       throw createError('ERR_BEAMISH_BADARG', 'after(…) must be the last argument of receive', caller)
     }
     if (it instanceof Clause) {
+      stable = false
       matchers.push(it.match)
-      handlers.push(it.handler)
+      if (it.handler !== null) {
+        handlers ??= new Array(i).fill(null)
+      }
+      handlers?.push(it.handler)
       mark = Math.min(mark, owner === null ? -1 : refMark(it.pattern, owner))
     } else {
+      if (stable && !isStable(it)) stable = false
       matchers.push(compile(it))
-      handlers.push(null)
+      handlers?.push(null)
       mark = Math.min(mark, owner === null ? -1 : refMark(it, owner))
     }
+  }
+  if (stable) {
+    if (clauseCache.size >= 256) clauseCache.clear()
+    clauseCache.set(items[0], { items: items.slice(0, count), ms: matchers })
   }
   return new ReceiveOp(matchers, handlers, timeout, afterFn, mark === Number.POSITIVE_INFINITY ? -1 : mark)
 }

@@ -229,6 +229,8 @@ function runGen(p: Proc): void {
       return
     }
     if (r.done === true) {
+      const x = p.ext
+      if (x !== null && x.onReturn !== null) x.onReturn(r.value)
       terminate(p, 'normal')
       return
     }
