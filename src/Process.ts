@@ -39,7 +39,9 @@ import { current, currentProc, KIND_GEN, self as selfProc, table } from './inter
 import {
   After,
   Clause,
+  cachedReceive,
   checkTimeout,
+  isLiteral,
   makeReceive,
   makeSleep,
   type Receive,
@@ -249,17 +251,29 @@ export function send<M>(dest: Pid | string | Ref | readonly [string, string], ms
  */
 export function receive(): Receive<unknown>
 export function receive<const I extends readonly unknown[]>(...items: I): Receive<ResultOf<I[number]>>
-export function receive(..._items: unknown[]): Receive<unknown> {
-  // Why `arguments`: `receive()` with no pattern is the hottest receive there is (rings,
-  // ping-pong, server loops); reading `arguments.length` first allocates no rest array for it.
-  // biome-ignore lint/complexity/noArguments: `arguments.length` avoids materialising the rest array on the hot path
-  if (arguments.length === 0) {
+export function receive(): Receive<unknown> {
+  // Why `arguments` and no rest parameter: a rest array would be allocated on every call, and
+  // receive is the hottest call there is (rings, ping-pong, server loops). No pattern: the
+  // process's pooled op; one literal: an op with no closure; anything else is compiled.
+  // biome-ignore-start lint/complexity/noArguments: see above
+  const n = arguments.length
+  if (n === 0) {
     const p = current
     if (p === null || p.kind !== KIND_GEN)
       return new ReceiveOp(null, null, -1, null, -1) as unknown as Receive<unknown>
     return (p.anyOp ??= new ReceiveOp(null, null, -1, null, -1)) as unknown as Receive<unknown>
   }
-  return makeReceive(_items, receive) as unknown as Receive<unknown>
+  if (n === 1) {
+    const it: unknown = arguments[0]
+    if (isLiteral(it)) return ReceiveOp.literal(it, -1, null) as unknown as Receive<unknown>
+  } else if (n <= 3) {
+    const op = cachedReceive(n, arguments[0], arguments[1], arguments[2])
+    if (op !== null) return op as unknown as Receive<unknown>
+  }
+  const items: unknown[] = new Array(n)
+  for (let i = 0; i < n; i++) items[i] = arguments[i]
+  // biome-ignore-end lint/complexity/noArguments: see above
+  return makeReceive(items, receive) as unknown as Receive<unknown>
 }
 
 /**

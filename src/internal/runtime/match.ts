@@ -105,7 +105,14 @@ Object.defineProperty(Ref.prototype, MATCHER, {
 
 function isLiteral(x: unknown): boolean {
   const t = typeof x
-  return x === null || t === 'string' || t === 'boolean' || t === 'undefined' || t === 'bigint' || (t === 'number' && !Number.isNaN(x))
+  return (
+    x === null ||
+    t === 'string' ||
+    t === 'boolean' ||
+    t === 'undefined' ||
+    t === 'bigint' ||
+    (t === 'number' && !Number.isNaN(x))
+  )
 }
 
 /**

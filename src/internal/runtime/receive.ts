@@ -144,7 +144,12 @@ export class ReceiveOp<T = unknown> {
   }
 
   /** A receive with one pattern and no handler. */
-  static single(match: Matcher, timeout: number, afterFn: (() => unknown) | null, mark: number): ReceiveOp<unknown> {
+  static single(
+    match: Matcher,
+    timeout: number,
+    afterFn: (() => unknown) | null,
+    mark: number,
+  ): ReceiveOp<unknown> {
     const op = new ReceiveOp(null, null, timeout, afterFn, mark)
     op.kind = K_MATCH
     op.m = match
@@ -242,7 +247,8 @@ export interface Receive<T> extends PromiseLike<T> {
   [Symbol.iterator](): Iterator<unknown, T, unknown>
 }
 
-function isLiteral(x: unknown): boolean {
+/** A primitive (not NaN): matched with `===`. */
+export function isLiteral(x: unknown): boolean {
   const t = typeof x
   return (
     x === null ||
@@ -256,7 +262,10 @@ function isLiteral(x: unknown): boolean {
 
 /** A pattern that is the same value every time a receive runs: a literal or a ts-pattern matcher. */
 function isStable(x: unknown): boolean {
-  return isLiteral(x) || (typeof x === 'object' && x !== null && (x as Record<symbol, unknown>)[TS_PATTERN] !== undefined)
+  return (
+    isLiteral(x) ||
+    (typeof x === 'object' && x !== null && (x as Record<symbol, unknown>)[TS_PATTERN] !== undefined)
+  )
 }
 const TS_PATTERN = Symbol.for('@ts-pattern/matcher')
 
@@ -266,6 +275,17 @@ const TS_PATTERN = Symbol.for('@ts-pattern/matcher')
  * every message (closures and arrays) cost more than matching them. Bounded: cleared when full.
  */
 const clauseCache = new Map<unknown, { readonly items: readonly unknown[]; readonly ms: Matcher[] }>()
+
+/**
+ * The op for a two- or three-pattern receive whose patterns were compiled before, without
+ * copying the arguments into an array first; null when not cached.
+ */
+export function cachedReceive(n: number, a: unknown, b: unknown, c: unknown): ReceiveOp<unknown> | null {
+  const e = clauseCache.get(a)
+  if (e === undefined || e.items.length !== n || e.items[1] !== b || (n === 3 && e.items[2] !== c))
+    return null
+  return new ReceiveOp(e.ms, null, -1, null, -1)
+}
 
 function cachedMatchers(items: readonly unknown[], count: number): Matcher[] | null {
   const e = clauseCache.get(items[0])
