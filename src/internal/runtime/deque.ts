@@ -7,9 +7,12 @@
  * costs too.
  */
 export class Deque<T> {
-  private buf: (T | undefined)[]
-  private mask: number
-  private head = 0
+  /** @internal Read directly by the mailbox scan (one closure call per message is its cost). */
+  buf: (T | undefined)[]
+  /** @internal */
+  mask: number
+  /** @internal */
+  head = 0
   length = 0
 
   constructor(capacity = 4) {

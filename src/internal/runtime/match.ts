@@ -103,6 +103,19 @@ Object.defineProperty(Ref.prototype, MATCHER, {
   },
 })
 
+/**
+ * A tuple matcher whose first element is the literal `tag`: the mailbox scan tests the tag
+ * inline and calls the matcher only for messages that have it (most skipped messages do not).
+ */
+export interface TaggedMatcher extends Matcher {
+  tag0?: unknown
+}
+
+function tagged(m: TaggedMatcher, tag: unknown): Matcher {
+  m.tag0 = tag
+  return m
+}
+
 function isLiteral(x: unknown): boolean {
   const t = typeof x
   return (
@@ -126,10 +139,10 @@ function compileTuple(pattern: readonly unknown[]): Matcher {
     const [x, y] = pattern
     const lx = isLiteral(x)
     const ly = isLiteral(y)
-    if (lx && ly) return (m) => Array.isArray(m) && m.length === 2 && m[0] === x && m[1] === y
+    if (lx && ly) return tagged((m) => Array.isArray(m) && m.length === 2 && m[0] === x && m[1] === y, x)
     if (lx) {
       const b = compile(y)
-      return (m) => Array.isArray(m) && m.length === 2 && m[0] === x && b(m[1])
+      return tagged((m) => Array.isArray(m) && m.length === 2 && m[0] === x && b(m[1]), x)
     }
     const a = compile(x)
     if (ly) return (m) => Array.isArray(m) && m.length === 2 && m[1] === y && a(m[0])
@@ -140,7 +153,7 @@ function compileTuple(pattern: readonly unknown[]): Matcher {
     const x = pattern[0]
     const b = compile(pattern[1])
     const c = compile(pattern[2])
-    return (m) => Array.isArray(m) && m.length === 3 && m[0] === x && b(m[1]) && c(m[2])
+    return tagged((m) => Array.isArray(m) && m.length === 3 && m[0] === x && b(m[1]) && c(m[2]), x)
   }
   const ms = pattern.map(compile)
   switch (n) {

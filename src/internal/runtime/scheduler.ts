@@ -1,5 +1,6 @@
 import { ProcessTerminated } from '../errors.ts'
 import { Deque } from './deque.ts'
+import type { TaggedMatcher } from './match.ts'
 import {
   asyncStorage,
   current,
@@ -167,8 +168,12 @@ function startBody(p: Proc): void {
   terminate(p, 'normal')
 }
 
+// Why isPrototypeOf and not Object.prototype.toString: spawn(() => gen()) asks this once per
+// process, and the toString tag lookup showed in spawn-heavy profiles (skynet).
+const GeneratorProto = Object.getPrototypeOf(function* () {}).prototype as object
+
 export function isGenerator(x: unknown): x is Generator<unknown, unknown, unknown> {
-  return x !== null && typeof x === 'object' && Object.prototype.toString.call(x) === '[object Generator]'
+  return x !== null && typeof x === 'object' && GeneratorProto.isPrototypeOf(x)
 }
 
 /**
@@ -338,12 +343,26 @@ export function scan(p: Proc, op: ReceiveOp<unknown>): number {
       return i < len ? i : -1
     case K_LITERAL: {
       const v = op.m
-      for (; i < len; i++) if (mb.at(i) === v) return i
+      const buf = mb.buf
+      const mask = mb.mask
+      const head = mb.head
+      for (; i < len; i++) if (buf[(head + i) & mask] === v) return i
       return -1
     }
     case K_MATCH: {
-      const m0 = op.m as (m: unknown) => boolean
-      for (; i < len; i++) if (m0(mb.at(i))) return i
+      const m0 = op.m as TaggedMatcher
+      const buf = mb.buf
+      const mask = mb.mask
+      const head = mb.head
+      const tag = m0.tag0
+      if (tag !== undefined) {
+        for (; i < len; i++) {
+          const v = buf[(head + i) & mask]
+          if (Array.isArray(v) && v[0] === tag && m0(v)) return i
+        }
+        return -1
+      }
+      for (; i < len; i++) if (m0(buf[(head + i) & mask])) return i
       return -1
     }
   }
