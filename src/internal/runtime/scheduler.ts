@@ -171,10 +171,10 @@ function startBody(p: Proc): void {
 // Why isPrototypeOf and not Object.prototype.toString: spawn(() => gen()) asks this once per
 // process, and the toString tag lookup showed in spawn-heavy profiles (skynet).
 const GeneratorProto = Object.getPrototypeOf(function* () {}).prototype as object
-const isPrototypeOf = Object.prototype.isPrototypeOf
+const protoOf = Object.prototype.isPrototypeOf
 
 export function isGenerator(x: unknown): x is Generator<unknown, unknown, unknown> {
-  return x !== null && typeof x === 'object' && isPrototypeOf.call(GeneratorProto, x)
+  return x !== null && typeof x === 'object' && protoOf.call(GeneratorProto, x)
 }
 
 /**
