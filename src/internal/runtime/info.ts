@@ -43,7 +43,6 @@ export function info(pid: Pid): ProcessInfo | undefined {
   const monitoredBy: Pid[] = []
   for (let m = x?.monitors ?? null; m !== null; m = m.wNext) monitors.push(m.target)
   for (let m = x?.monitoredBy ?? null; m !== null; m = m.tNext) monitoredBy.push(m.watcher.pid)
-  const body = p.body
   const ancestors: Pid[] = x?.ancestors ? [...x.ancestors] : []
   if (ancestors.length === 0) {
     // Plain processes: walk the parent chain while the parents are alive.
@@ -64,7 +63,7 @@ export function info(pid: Pid): ProcessInfo | undefined {
     reductions: p.reductions,
     memory:
       360 + (x === null ? 0 : 200) + queue * 48 + (links.length + monitors.length + monitoredBy.length) * 64,
-    initialCall: x?.initialCall ?? (body === null ? 'unknown' : `${body.name || 'anonymous'}/${body.length}`),
+    initialCall: x?.initialCall ?? (p.initialCall === '' ? 'unknown' : p.initialCall),
     label: x?.label,
     parent: p.parent ?? undefined,
     ancestors,

@@ -127,8 +127,12 @@ export class Proc {
   resumeMode: ResumeMode = RESUME_NEXT
   resumeValue: unknown = undefined
   parent: Pid | null
-  /** The function the process was spawned with (its "initial call"). */
-  body: Function | null = null
+  /**
+   * The initial call: the function the process was spawned with, as `name/arity`. Why a string
+   * and not the function: the function (often a closure holding the spawner's variables) would
+   * stay alive as long as the process, and a million processes pay for that in memory and GC.
+   */
+  initialCall = ''
   reductions = 0
   exitReason: unknown = undefined
   ext: ProcExt | null = null

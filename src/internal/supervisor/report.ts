@@ -84,8 +84,9 @@ export function reportError(
   dynamic: boolean,
   extra: readonly unknown[] = [],
 ): void {
-  // Why check first: a restart storm must not pay for formatting reports nobody receives.
-  if (!enabled('error') || state.handlers.size === 0) return
+  // Why check first: a restart storm must not pay for formatting reports nobody receives
+  // (they are `sasl`-domain events, dropped unless handleSaslReports is on).
+  if (!state.handleSaslReports || !enabled('error') || state.handlers.size === 0) return
   const id = dynamic ? 'undefined' : child.id
   const lines = [`Child ${idText(id)} of Supervisor ${supText(sup)} ${CONTEXT[context]}`]
   lines.push(exitText(reason))
