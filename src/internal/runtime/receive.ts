@@ -1,8 +1,8 @@
 import type { P } from 'ts-pattern'
 import { badArg, createError } from '../errors.ts'
 import { compile, type Matcher, refMark } from './match.ts'
-import { currentProc, type Proc } from './proc.ts'
-import { waitAsync } from './scheduler.ts'
+import { current, currentProc, KIND_GEN, type Proc } from './proc.ts'
+import { immediate, scan, waitAsync } from './scheduler.ts'
 import type { TimerEntry } from './timers.ts'
 
 /** `on(pattern, handler)`: one receive clause. */
@@ -175,6 +175,25 @@ export class ReceiveOp<T = unknown> {
   next(v?: unknown): this {
     if (!this.started) {
       this.started = true
+      // A matching message already queued: finish the receive right here, inside `yield*`,
+      // so the generator never suspends (the BEAM too runs on while reductions last). Bounded
+      // per scheduler step, so a process feeding its own mailbox still yields to the others.
+      const p = current
+      if (p !== null && p.kind === KIND_GEN && immediate.left > 0 && this.aw === null) {
+        const mb = p.mailbox
+        if (mb !== null && mb.length !== 0) {
+          const i = scan(p, this)
+          if (i >= 0) {
+            immediate.left--
+            p.reductions++
+            const msg = i === 0 ? mb.shift() : mb.removeAt(i)
+            this.done = true
+            this.value =
+              this.hs === null ? msg : runHandler(this as ReceiveOp<unknown>, this.matchedClause, msg)
+            return this
+          }
+        }
+      }
       return this
     }
     this.done = true

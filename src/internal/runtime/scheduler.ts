@@ -202,7 +202,15 @@ function settleAsync(op: ReceiveOp<unknown>): void {
   resolve(v)
 }
 
+/**
+ * How many receives a process may still complete without suspending in this scheduler step
+ * (see ReceiveOp.next). Reset at every step: the fairness budget for messages already queued.
+ */
+export const immediate = { left: 0 }
+const IMMEDIATE_BUDGET = 2000
+
 function runGen(p: Proc): void {
+  immediate.left = IMMEDIATE_BUDGET
   let gen = p.gen!
   let mode = p.resumeMode
   let input = p.resumeValue
