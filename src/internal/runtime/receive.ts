@@ -2,7 +2,8 @@ import type { P } from 'ts-pattern'
 import { badArg, createError } from '../errors.ts'
 import { compile, type Matcher, refMark } from './match.ts'
 import { current, currentProc, KIND_GEN, type Proc } from './proc.ts'
-import { immediate, scan, waitAsync } from './scheduler.ts'
+import { scan } from './scan.ts'
+import { immediate, waitAsync } from './scheduler.ts'
 import type { TimerEntry } from './timers.ts'
 
 /** `on(pattern, handler)`: one receive clause. */

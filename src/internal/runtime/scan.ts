@@ -1,0 +1,69 @@
+import type { TaggedMatcher } from './match.ts'
+import type { Proc } from './proc.ts'
+import { type CustomReceive, K_ANY, K_CUSTOM, K_LITERAL, K_MATCH, type ReceiveOp } from './receive.ts'
+
+/**
+ * Scans the mailbox for the first message any clause accepts (message order beats clause
+ * order, S1). Returns its index and leaves the clause in `op.matchedClause`.
+ */
+export function scan(p: Proc, op: ReceiveOp<unknown>): number {
+  const mb = p.mailbox!
+  const len = mb.length
+  let i = 0
+  if (op.mark >= 0) {
+    i = len - (p.appended - op.mark)
+    if (i < 0) i = 0
+  }
+  op.matchedClause = 0
+  switch (op.kind) {
+    case K_ANY:
+      return i < len ? i : -1
+    case K_LITERAL: {
+      const v = op.m
+      const buf = mb.buf
+      const mask = mb.mask
+      const head = mb.head
+      for (; i < len; i++) if (buf[(head + i) & mask] === v) return i
+      return -1
+    }
+    case K_MATCH: {
+      const m0 = op.m as TaggedMatcher
+      const buf = mb.buf
+      const mask = mb.mask
+      const head = mb.head
+      const tag = m0.tag0
+      if (tag !== undefined) {
+        for (; i < len; i++) {
+          const v = buf[(head + i) & mask]
+          if (Array.isArray(v) && v[0] === tag && m0(v)) return i
+        }
+        return -1
+      }
+      for (; i < len; i++) if (m0(buf[(head + i) & mask])) return i
+      return -1
+    }
+  }
+  if (op.kind === K_CUSTOM) {
+    const c = op.m as CustomReceive
+    for (; i < len; i++) {
+      const k = c.matches(mb.at(i))
+      if (k >= 0) {
+        op.matchedClause = k
+        return i
+      }
+    }
+    return -1
+  }
+  const ms = op.m as ((m: unknown) => boolean)[]
+  const nc = ms.length
+  for (; i < len; i++) {
+    const msg = mb.at(i)
+    for (let c = 0; c < nc; c++) {
+      if (ms[c]!(msg)) {
+        op.matchedClause = c
+        return i
+      }
+    }
+  }
+  return -1
+}
