@@ -43,6 +43,7 @@ import {
   checkTimeout,
   isLiteral,
   makeReceive,
+  makeSingle,
   makeSleep,
   type Receive,
   ReceiveOp,
@@ -266,6 +267,7 @@ export function receive(): Receive<unknown> {
   if (n === 1) {
     const it: unknown = arguments[0]
     if (isLiteral(it)) return ReceiveOp.literal(it, -1, null) as unknown as Receive<unknown>
+    return makeSingle(it) as unknown as Receive<unknown>
   } else if (n <= 3) {
     const op = cachedReceive(n, arguments[0], arguments[1], arguments[2])
     if (op !== null) return op as unknown as Receive<unknown>

@@ -144,6 +144,15 @@ function compileTuple(pattern: readonly unknown[]): Matcher {
       const b = compile(y)
       return tagged((m) => Array.isArray(m) && m.length === 2 && m[0] === x && b(m[1]), x)
     }
+    if (x instanceof Ref) {
+      // A pinned ref first (a reply tagged with a fresh ref): compared inline, no extra closure.
+      const b = compile(y)
+      return (m) => {
+        if (!Array.isArray(m) || m.length !== 2) return false
+        const t = m[0]
+        return (t === x || (t instanceof Ref && Ref.equals(t, x))) && b(m[1])
+      }
+    }
     const a = compile(x)
     if (ly) return (m) => Array.isArray(m) && m.length === 2 && m[1] === y && a(m[0])
     const b = compile(y)

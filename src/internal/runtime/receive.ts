@@ -314,6 +314,13 @@ function cachedMatchers(items: readonly unknown[], count: number): Matcher[] | n
   return e.ms
 }
 
+/** The op for `receive(pattern)` with one pattern (no array of items needed). */
+export function makeSingle(it: unknown): ReceiveOp<unknown> {
+  if (it instanceof Clause || it instanceof After) return makeReceive([it], makeSingle)
+  const owner = currentProc()
+  return ReceiveOp.single(compile(it), -1, null, owner === null ? -1 : refMark(it, owner))
+}
+
 /** Builds the op for `receive(...items)`. */
 export function makeReceive(items: readonly unknown[], caller: Function): ReceiveOp<unknown> {
   const n = items.length
