@@ -65,6 +65,7 @@ import {
   type ChildModule,
   ChildRec,
   checkDynamicChild,
+  defineSupervisorModule,
   toSpec,
 } from './internal/supervisor/childSpec.ts'
 import { type DynamicFlags, DynamicServer } from './internal/supervisor/dynamic.ts'
@@ -206,17 +207,7 @@ export function childSpec(options: Options = {}): ChildSpec {
 export function define<M extends DynamicSupervisorModule>(
   module: M,
 ): M & { childSpec(arg: Parameters<M['init']>[0]): ChildSpec } {
-  if (typeof module !== 'object' || module === null || typeof module.init !== 'function') {
-    throw badArg('a DynamicSupervisor module: an object with an init function', module, define)
-  }
-  if (typeof module.childSpec === 'function') return module as never
-  const defined = Object.create(module) as M & { childSpec(arg: unknown): ChildSpec }
-  defined.childSpec = (arg: unknown): ChildSpec => ({
-    id: moduleName(module as never),
-    start: [startLink, [defined, arg]],
-    type: 'supervisor',
-  })
-  return defined
+  return defineSupervisorModule(module, startLink, 'a DynamicSupervisor module', define)
 }
 
 function startOp(

@@ -142,6 +142,7 @@ import {
   type ChildModule,
   ChildRec,
   checkChild,
+  defineSupervisorModule,
   specError,
   toSpec,
 } from './internal/supervisor/childSpec.ts'
@@ -378,17 +379,7 @@ export function init(children: readonly Child[], options: InitOptions): InitResu
 export function define<M extends SupervisorModule>(
   module: M,
 ): M & { childSpec(arg: Parameters<M['init']>[0]): ChildSpec } {
-  if (typeof module !== 'object' || module === null || typeof module.init !== 'function') {
-    throw badArg('a supervisor module: an object with an init function', module, define)
-  }
-  if (typeof module.childSpec === 'function') return module as never
-  const defined = Object.create(module) as M & { childSpec(arg: unknown): ChildSpec }
-  defined.childSpec = (arg: unknown): ChildSpec => ({
-    id: moduleName(module as never),
-    start: [startLink, [defined, arg]],
-    type: 'supervisor',
-  })
-  return defined
+  return defineSupervisorModule(module, startLink, 'a supervisor module', define)
 }
 
 // ------------------------------------------------------------------ starting

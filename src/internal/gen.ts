@@ -158,14 +158,6 @@ export function callExit(reason: unknown, mod: string, fn: string, args: unknown
   return new ExitError([reason, [mod, fn, args]])
 }
 
-function isReplyTo(tag: List, mref: Ref): (m: unknown) => boolean {
-  return (m) => {
-    if (!Array.isArray(m) || m.length !== 2) return false
-    const t = m[0]
-    return t === tag || (t instanceof List && t.tail instanceof Ref && Ref.equals(t.tail, mref))
-  }
-}
-
 function isDown(mref: Ref): (m: unknown) => boolean {
   return (m) => Array.isArray(m) && m.length === 5 && m[0] === 'DOWN' && m[1] === mref
 }
@@ -175,9 +167,8 @@ function isDown(mref: Ref): (m: unknown) => boolean {
 const ALIAS_HEAD: readonly unknown[] = Object.freeze(['alias'])
 
 /**
- * `call(server, request, timeout)`. The caller monitors the server with an alias, sends
- * `$gen_call` tagged `[alias | mref]`, and waits for the reply or the DOWN; on timeout it removes
- * the monitor and alias, so a late reply is dropped before it reaches the mailbox (AL2).
+ * `call` as a generator, for the callers that need one (system calls, a call run from outside
+ * any process by `Op`); the protocol itself is `Call`'s.
  */
 export function* doCall(
   server: ServerRef,
@@ -187,47 +178,17 @@ export function* doCall(
   timeoutArg: unknown,
   kind: '$gen_call' | 'system' = '$gen_call',
 ): Generator<unknown, unknown, unknown> {
-  const p = self(doCall)
-  const dest = whereis(server)
-  if (dest === undefined) throw callExit('noproc', mod, 'call', [server, request, timeoutArg])
-  if (dest === p.pid) throw callExit('calling_self', mod, 'call', [server, request, timeoutArg])
-  const mref = sig.monitor(p, dest as Pid | readonly [string, string], 'demonitor', doCall)
-  const tag = new List(ALIAS_HEAD, mref)
-  const msg = [kind, [p.pid, tag], copyMessage(request)]
-  if (dest instanceof Pid && dest.proc !== null) {
-    const q = dest.proc as Proc
-    if (q.status < EXITING) deliver(q, msg)
-  } else sendTo(dest, msg, doCall)
-  const isReply = isReplyTo(tag, mref)
-  const got = yield new ReceiveOp([isReply, isDown(mref)], null, timeout, null, mref.mark)
-  if (got === undefined) {
-    sig.demonitor(p, mref, true, false)
-    // OTP 25's do_call: a reply that reached the mailbox before the alias went away still
-    // counts (it came in after the timer fired but before this process ran again).
-    const late = yield new ReceiveOp([isReply], null, 0, null, mref.mark)
-    if (late !== undefined) return (late as unknown[])[1]
-    throw callExit('timeout', mod, 'call', [server, request, timeoutArg])
-  }
-  const m = got as unknown[]
-  if (m.length === 5) {
-    const reason = m[4]
-    const node = dest instanceof Pid ? dest.node.name : Array.isArray(dest) ? dest[1] : localNode.name
-    throw callExit(reason === 'noconnection' ? ['nodedown', node] : reason, mod, 'call', [
-      server,
-      request,
-      timeoutArg,
-    ])
-  }
-  sig.demonitor(p, mref, true, false)
-  return m[1]
+  return yield* new Call(self(doCall), server, request, timeout, mod, timeoutArg, kind)
 }
 
 /**
- * A call made from inside a process: sent at once, then a K_CUSTOM receive for its reply. Why
- * not `doCall`: that generator, its `Op` and the matcher closures cost more than the rest of a
- * call; this one object does the matching and the result. A failure found before sending
- * (noproc, calling_self) becomes a receive with timeout 0 whose expiry throws it, so it surfaces
- * where the call is yielded or awaited, like the general path.
+ * `call(server, request, timeout)`, OTP 25's protocol: the caller monitors the server with an
+ * alias, sends `$gen_call` tagged `[alias | mref]` and waits for the reply or the DOWN; on timeout
+ * it removes the monitor and alias, so a late reply is dropped before it reaches the mailbox
+ * (AL2). The request goes out when the object is made; the object is then the K_CUSTOM receive
+ * for the reply. Why one object: a generator, closures and arrays per call cost more than the
+ * rest of a call. A failure found before sending (noproc, calling_self) becomes a receive with
+ * timeout 0 whose expiry throws it, so it surfaces where the call is yielded or awaited.
  */
 class Call extends ReceiveOp<unknown> implements CustomReceive {
   private readonly p: Proc
@@ -247,6 +208,7 @@ class Call extends ReceiveOp<unknown> implements CustomReceive {
     timeout: number,
     mod: string,
     timeoutArg: unknown,
+    kind: '$gen_call' | 'system' = '$gen_call',
   ) {
     super(null, null, timeout, null, -1)
     this.kind = K_CUSTOM
@@ -277,7 +239,7 @@ class Call extends ReceiveOp<unknown> implements CustomReceive {
     this.mref = mref
     this.tag = tag
     this.mark = mref.mark
-    const msg = ['$gen_call', [p.pid, tag], copyMessage(request)]
+    const msg = [kind, [p.pid, tag], copyMessage(request)]
     if (q !== null) {
       if (q.status < EXITING) deliver(q, msg)
     } else sendTo(dest, msg, Call)
@@ -405,10 +367,3 @@ function sameReason(a: unknown, b: unknown): boolean {
     return a.length === b.length && a.every((x, i) => sameReason(x, b[i]))
   return false
 }
-
-/** The pid of the caller, for APIs that need one (throws outside a process). */
-export function callerPid(caller: Function): Pid {
-  return self(caller).pid
-}
-
-export { currentProc }

@@ -1,6 +1,6 @@
 import { ExitError } from './errors.ts'
 import type { Proc } from './runtime/proc.ts'
-import { currentProc, self } from './runtime/proc.ts'
+import { self } from './runtime/proc.ts'
 import { ReceiveOp } from './runtime/receive.ts'
 import { deliver } from './runtime/scheduler.ts'
 import * as sig from './runtime/signals.ts'
@@ -101,5 +101,3 @@ export function exitWith(reason: unknown): never {
 export function parentOf(p: Proc): Pid | null {
   return p.ext?.ancestors?.[0] ?? null
 }
-
-export { currentProc }

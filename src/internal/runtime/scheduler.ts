@@ -109,11 +109,7 @@ function drain(): void {
   if (runq.length > 0 || settleq.length > 0) {
     kicked = true
     setImmediate(drain)
-  } else timers.idle()
-}
-
-export function runQueueLength(): number {
-  return runq.length + settleq.length
+  }
 }
 
 /**

@@ -110,11 +110,11 @@ export class TimerHeap {
   }
 
   /**
-   * Called when the scheduler goes idle: with no timer left, the armed Node timer stops keeping
-   * the program alive (a cancelled one-hour `after` must not delay exit). Why here and not in
-   * `cancel`: every GenServer.call arms a 5 s timeout and cancels it on the reply; un- and
-   * re-ref'ing (or clearing and re-creating) the Node timer each time would cost more than the
-   * call. An unref'd timer that fires finds nothing due.
+   * Runs in a microtask after a cancel that emptied the heap (so after the current scheduler
+   * slice): with no timer left, the armed Node timer stops keeping the program alive (a
+   * cancelled one-hour `after` must not delay exit). Why deferred and not in `cancel`: a slice of
+   * calls cancels and re-arms timeouts again and again; un- and re-ref'ing the Node timer each
+   * time would cost more than the calls. An unref'd timer that fires finds nothing due.
    */
   idle(): void {
     if (this.heap.length === this.dead && this.armed !== null && this.armedRef) {

@@ -309,3 +309,31 @@ function encode(t: unknown): string {
   if (n === undefined) objectIds.set(t, (n = ++nextObjectId))
   return `@${n}`
 }
+
+/**
+ * `Supervisor.define` / `DynamicSupervisor.define`: the module itself, or (when it has no
+ * `childSpec`) a child of it whose `childSpec(arg)` starts it with `startLink` as a
+ * `supervisor`-type child, as `use Supervisor` generates.
+ */
+export function defineSupervisorModule<M extends { init(arg: any): unknown; childSpec?: unknown }>(
+  module: M,
+  startLink: Function,
+  what: string,
+  caller: Function,
+): M & { childSpec(arg: Parameters<M['init']>[0]): ChildSpec } {
+  if (typeof module !== 'object' || module === null || typeof module.init !== 'function') {
+    throw createError(
+      'ERR_BEAMISH_BADARG',
+      `expected ${what}: an object with an init function, got: ${inspect(module)}`,
+      caller,
+    )
+  }
+  if (typeof module.childSpec === 'function') return module as never
+  const defined = Object.create(module) as M & { childSpec(arg: unknown): ChildSpec }
+  defined.childSpec = (arg: unknown): ChildSpec => ({
+    id: moduleName(module as never),
+    start: [startLink as never, [defined, arg]],
+    type: 'supervisor',
+  })
+  return defined
+}
