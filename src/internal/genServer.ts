@@ -53,8 +53,8 @@ function invoke(p: Proc, mod: Module, fn: Function, args: unknown[]): unknown {
 }
 
 /** `invoke` for two-argument callbacks without an arguments array (cast and info are hot). */
-function invoke2(p: Proc, mod: Module, fn: Function, a: unknown, b: unknown): unknown {
-  if (fn instanceof AsyncFunction) return asyncStorage().run(p, () => fn.call(mod, a, b))
+function invoke2(p: Proc, mod: Module, fn: Function, isAsync: boolean, a: unknown, b: unknown): unknown {
+  if (isAsync) return asyncStorage().run(p, () => fn.call(mod, a, b))
   return fn.call(mod, a, b)
 }
 
@@ -150,8 +150,10 @@ function* loop(p: Proc, mod: Module, state: unknown, parent: Pid | null, name: N
   // Why one op for the whole life of the server: an idle GenServer waiting for its next message
   // is the hottest path in a call benchmark, and the op carries no per-receive state here.
   const anyOp = new ReceiveOp(null, null, -1, null, -1)
-  // Decided once: `instanceof AsyncFunction` on every call showed up in call profiles.
+  // Decided once: `instanceof AsyncFunction` on every message showed up in call profiles.
   const hcAsync = mod.handleCall instanceof AsyncFunction
+  const castAsync = mod.handleCast instanceof AsyncFunction
+  const infoAsync = mod.handleInfo instanceof AsyncFunction
   let lastMsg: unknown = NONE
   for (;;) {
     try {
@@ -194,7 +196,7 @@ function* loop(p: Proc, mod: Module, state: unknown, parent: Pid | null, name: N
               `attempted to cast GenServer ${procLabel(p, name)} but no handleCast callback was provided`,
             )
           }
-          let r = invoke2(p, mod, mod.handleCast, msg[1], state)
+          let r = invoke2(p, mod, mod.handleCast, castAsync, msg[1], state)
           if (!Array.isArray(r) && (isThenable(r) || isGenerator(r))) r = yield* settle(r)
           state = noreply(r, next, state, p, mod, msg[1], name)
           continue
@@ -220,7 +222,7 @@ function* loop(p: Proc, mod: Module, state: unknown, parent: Pid | null, name: N
         )
         continue
       }
-      let r = invoke2(p, mod, mod.handleInfo, info, state)
+      let r = invoke2(p, mod, mod.handleInfo, infoAsync, info, state)
       if (!Array.isArray(r) && (isThenable(r) || isGenerator(r))) r = yield* settle(r)
       state = noreply(r, next, state, p, mod, info, name)
     } catch (e) {
