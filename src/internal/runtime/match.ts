@@ -13,9 +13,11 @@ const ANY: Matcher = () => true
  * Compiled ts-pattern matchers by identity. The common type patterns get native checks instead
  * of a trip through `isMatching` (the same tests ts-pattern makes).
  */
+const IS_NUMBER: Matcher = (m) => typeof m === 'number'
+const IS_STRING: Matcher = (m) => typeof m === 'string'
 const matchers = new WeakMap<object, Matcher>([
-  [P.number, (m) => typeof m === 'number'],
-  [P.string, (m) => typeof m === 'string'],
+  [P.number, IS_NUMBER],
+  [P.string, IS_STRING],
   [P.boolean, (m) => typeof m === 'boolean'],
   [P.bigint, (m) => typeof m === 'bigint'],
   [P.symbol, (m) => typeof m === 'symbol'],
@@ -34,6 +36,9 @@ const matchers = new WeakMap<object, Matcher>([
  */
 export function compile(pattern: unknown): Matcher {
   if (pattern === P._ || pattern === P.any) return ANY
+  // The commonest type patterns by identity, before the checks below.
+  if (pattern === P.number) return IS_NUMBER
+  if (pattern === P.string) return IS_STRING
   switch (typeof pattern) {
     case 'function':
       return guard(pattern as Matcher)

@@ -1,6 +1,7 @@
 import type { P } from 'ts-pattern'
 import { badArg, createError } from '../errors.ts'
 import { compile, type Matcher, refMark } from './match.ts'
+import { Ref } from '../term/ref.ts'
 import { current, currentProc, KIND_GEN, type Proc } from './proc.ts'
 import { scan } from './scan.ts'
 import { immediate, waitAsync } from './scheduler.ts'
@@ -56,6 +57,12 @@ export const K_LITERAL = 2
 export const K_CLAUSES = 3
 /** A receive whose matching and results are decided by an object (a GenServer call, say). */
 export const K_CUSTOM = 4
+/**
+ * `receive([ref, pattern])`: a pair tagged with a pinned ref (a reply). Why its own kind: it is
+ * the receive after every request a process makes, and storing the ref and the second matcher
+ * on the op costs no tuple closure and no compile step per receive.
+ */
+export const K_REF = 5
 
 /**
  * The matching and results of a K_CUSTOM receive. Why an object and not closures: a call is the
@@ -86,9 +93,11 @@ export const CUSTOM_HANDLERS: (((m: any) => unknown) | null)[] = []
  * scheduler, so no result object is allocated per receive.
  */
 export class ReceiveOp<T = unknown> {
-  kind: 0 | 1 | 2 | 3 | 4
-  /** K_MATCH: the matcher; K_LITERAL: the value; K_CLAUSES: the matchers. */
+  kind: 0 | 1 | 2 | 3 | 4 | 5
+  /** K_MATCH: the matcher; K_LITERAL: the value; K_CLAUSES: the matchers; K_REF: the ref. */
   m: unknown
+  /** K_REF: the matcher of the pair's second element. */
+  m2: Matcher | null = null
   /** K_CLAUSES: handlers per clause (null entries return the message), or null. */
   hs: (((m: any) => unknown) | null)[] | null
   /** Milliseconds, or -1 for infinity. */
@@ -157,6 +166,21 @@ export class ReceiveOp<T = unknown> {
     return op
   }
 
+  /** A receive of `[ref, second]` (see K_REF). */
+  static refPair(
+    ref: Ref,
+    second: Matcher,
+    timeout: number,
+    afterFn: (() => unknown) | null,
+    mark: number,
+  ): ReceiveOp<unknown> {
+    const op = new ReceiveOp(null, null, timeout, afterFn, mark)
+    op.kind = K_REF
+    op.m = ref
+    op.m2 = second
+    return op
+  }
+
   /** A receive of one literal value (`receive('stop')`). */
   static literal(value: unknown, timeout: number, afterFn: (() => unknown) | null): ReceiveOp<unknown> {
     const op = new ReceiveOp(null, null, timeout, afterFn, -1)
@@ -221,6 +245,8 @@ export class ReceiveOp<T = unknown> {
         return (this.m as Matcher)(msg) ? 0 : -1
       case K_CUSTOM:
         return (this.m as CustomReceive).matches(msg)
+      case K_REF:
+        return isRefPair(msg, this.m as Ref) && this.m2!((msg as unknown[])[1]) ? 0 : -1
       default: {
         const ms = this.m as Matcher[]
         for (let i = 0; i < ms.length; i++) if (ms[i]!(msg)) return i
@@ -314,11 +340,32 @@ function cachedMatchers(items: readonly unknown[], count: number): Matcher[] | n
   return e.ms
 }
 
+/** `msg` is a pair whose first element is `ref` (or an equal ref). */
+export function isRefPair(msg: unknown, ref: Ref): boolean {
+  if (!Array.isArray(msg) || msg.length !== 2) return false
+  const t = msg[0]
+  return t === ref || (t instanceof Ref && Ref.equals(t, ref))
+}
+
+/** The op for a single pattern (no `on`/`after` around it). */
+function singleOp(it: unknown, timeout: number, afterFn: (() => unknown) | null): ReceiveOp<unknown> {
+  const owner = currentProc()
+  if (Array.isArray(it) && it.length === 2) {
+    const r = it[0]
+    if (r instanceof Ref) {
+      let mark = owner === null || r.owner !== owner ? -1 : r.mark
+      const y = it[1]
+      if (y instanceof Ref && owner !== null && y.owner === owner && y.mark > mark) mark = y.mark
+      return ReceiveOp.refPair(r, compile(y), timeout, afterFn, mark)
+    }
+  }
+  return ReceiveOp.single(compile(it), timeout, afterFn, owner === null ? -1 : refMark(it, owner))
+}
+
 /** The op for `receive(pattern)` with one pattern (no array of items needed). */
 export function makeSingle(it: unknown): ReceiveOp<unknown> {
   if (it instanceof Clause || it instanceof After) return makeReceive([it], makeSingle)
-  const owner = currentProc()
-  return ReceiveOp.single(compile(it), -1, null, owner === null ? -1 : refMark(it, owner))
+  return singleOp(it, -1, null)
 }
 
 /** Builds the op for `receive(...items)`. */
@@ -338,11 +385,7 @@ export function makeReceive(items: readonly unknown[], caller: Function): Receiv
   if (count === 1) {
     const it = items[0]
     if (isLiteral(it)) return ReceiveOp.literal(it, timeout, afterFn)
-    if (!(it instanceof Clause) && !(it instanceof After)) {
-      const owner = currentProc()
-      const mark = owner === null ? -1 : refMark(it, owner)
-      return ReceiveOp.single(compile(it), timeout, afterFn, mark)
-    }
+    if (!(it instanceof Clause) && !(it instanceof After)) return singleOp(it, timeout, afterFn)
   }
   if (count === 0) {
     // receive(after(ms)): matches nothing, just waits (S5).

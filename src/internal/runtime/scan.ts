@@ -1,6 +1,16 @@
-import type { TaggedMatcher } from './match.ts'
 import type { Proc } from './proc.ts'
-import { type CustomReceive, K_ANY, K_CUSTOM, K_LITERAL, K_MATCH, type ReceiveOp } from './receive.ts'
+import type { Ref } from '../term/ref.ts'
+import type { Matcher, TaggedMatcher } from './match.ts'
+import {
+  type CustomReceive,
+  isRefPair,
+  K_ANY,
+  K_CUSTOM,
+  K_LITERAL,
+  K_MATCH,
+  K_REF,
+  type ReceiveOp,
+} from './receive.ts'
 
 /**
  * Scans the mailbox for the first message any clause accepts (message order beats clause
@@ -40,6 +50,18 @@ export function scan(p: Proc, op: ReceiveOp<unknown>): number {
         return -1
       }
       for (; i < len; i++) if (m0(buf[(head + i) & mask])) return i
+      return -1
+    }
+    case K_REF: {
+      const ref = op.m as Ref
+      const m2 = op.m2 as Matcher
+      const buf = mb.buf
+      const mask = mb.mask
+      const head = mb.head
+      for (; i < len; i++) {
+        const v = buf[(head + i) & mask]
+        if (isRefPair(v, ref) && m2((v as unknown[])[1])) return i
+      }
       return -1
     }
   }
