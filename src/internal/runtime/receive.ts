@@ -1,7 +1,7 @@
 import type { P } from 'ts-pattern'
 import { badArg, createError } from '../errors.ts'
-import { compile, type Matcher, refMark } from './match.ts'
 import { Ref } from '../term/ref.ts'
+import { compile, type Matcher, refMark } from './match.ts'
 import { current, currentProc, KIND_GEN, type Proc } from './proc.ts'
 import { scan } from './scan.ts'
 import { immediate, waitAsync } from './scheduler.ts'

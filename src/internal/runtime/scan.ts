@@ -1,6 +1,6 @@
-import type { Proc } from './proc.ts'
 import type { Ref } from '../term/ref.ts'
 import type { Matcher, TaggedMatcher } from './match.ts'
+import type { Proc } from './proc.ts'
 import {
   type CustomReceive,
   isRefPair,
