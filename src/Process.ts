@@ -42,6 +42,8 @@ import {
   cachedReceive,
   checkTimeout,
   isLiteral,
+  K_ANY,
+  literalReceive,
   makeReceive,
   makeSingle,
   makeSleep,
@@ -56,7 +58,13 @@ import {
   sendAfter as sendAfterT,
 } from './internal/runtime/sendAfter.ts'
 import * as sig from './internal/runtime/signals.ts'
-import { checkSpawnOptions, type SpawnOptions, sendTo, spawnProc } from './internal/runtime/spawn.ts'
+import {
+  checkSpawnOptions,
+  type SpawnOptions,
+  sendTo,
+  spawnedRef,
+  spawnProc,
+} from './internal/runtime/spawn.ts'
 import { localNode } from './internal/term/nodeRef.ts'
 import { Pid } from './internal/term/pid.ts'
 import { Ref } from './internal/term/ref.ts'
@@ -107,8 +115,8 @@ export function spawn<A extends unknown[] = []>(
 export function spawn<A extends unknown[] = []>(body: Body<A>, opts?: SpawnOpts<A> & { monitor?: false }): Pid
 export function spawn(body: Body<any[]>, opts?: SpawnOptions): Pid | [Pid, Ref] {
   const o = checkSpawnOptions(opts, spawn)
-  const { proc, ref } = spawnProc(body, o.args ?? NO_ARGS, o, spawn)
-  return ref === undefined ? proc.pid : [proc.pid, ref]
+  const proc = spawnProc(body, o.args ?? NO_ARGS, o, spawn)
+  return o.monitor === true ? [proc.pid, spawnedRef!] : proc.pid
 }
 
 /**
@@ -128,7 +136,7 @@ export function spawnLink<A extends unknown[] = []>(
   opts?: Omit<SpawnOpts<A>, 'link' | 'monitor'>,
 ): Pid {
   const o = checkSpawnOptions(opts, spawnLink)
-  return spawnProc(body, o.args ?? NO_ARGS, { ...o, link: true }, spawnLink).proc.pid
+  return spawnProc(body, o.args ?? NO_ARGS, { ...o, link: true }, spawnLink).pid
 }
 
 /**
@@ -142,13 +150,8 @@ export function spawnLink<A extends unknown[] = []>(
  * ```
  */
 export function spawnMonitor(body: Body, opts?: Omit<SpawnOptions, 'link' | 'monitor'>): [Pid, Ref] {
-  const { proc, ref } = spawnProc(
-    body,
-    [],
-    { ...checkSpawnOptions(opts, spawnMonitor), monitor: true },
-    spawnMonitor,
-  )
-  return [proc.pid, ref!]
+  const proc = spawnProc(body, [], { ...checkSpawnOptions(opts, spawnMonitor), monitor: true }, spawnMonitor)
+  return [proc.pid, spawnedRef!]
 }
 
 /**
@@ -189,7 +192,7 @@ export function run<T>(
       result = r as T
       return undefined
     }
-    const { proc } = spawnProc(start, NO_ARGS, o, run)
+    const proc = spawnProc(start, NO_ARGS, o, run)
     proc.x().onExit = (reason) => (reason === 'normal' ? resolve(result as T) : reject(new ExitError(reason)))
   })
 }
@@ -262,11 +265,14 @@ export function receive(): Receive<unknown> {
     const p = current
     if (p === null || p.kind !== KIND_GEN)
       return new ReceiveOp(null, null, -1, null, -1) as unknown as Receive<unknown>
-    return (p.anyOp ??= new ReceiveOp(null, null, -1, null, -1)) as unknown as Receive<unknown>
+    const op = p.op
+    if (op !== null && op.kind === K_ANY && op.timeout === -1 && op.aw === null && op.timer === null)
+      return op as unknown as Receive<unknown>
+    return (p.op = new ReceiveOp(null, null, -1, null, -1)) as unknown as Receive<unknown>
   }
   if (n === 1) {
     const it: unknown = arguments[0]
-    if (isLiteral(it)) return ReceiveOp.literal(it, -1, null) as unknown as Receive<unknown>
+    if (isLiteral(it)) return literalReceive(it) as unknown as Receive<unknown>
     return makeSingle(it) as unknown as Receive<unknown>
   } else if (n <= 3) {
     const op = cachedReceive(n, arguments[0], arguments[1], arguments[2])

@@ -180,7 +180,7 @@ export function* startOne(spec: AppSpec, restart: RestartType): Generator<unknow
   const e = env(spec.name)
   for (const k of Object.keys(defaults)) if (!e.has(k)) e.set(k, defaults[k])
   const tag = {}
-  const { proc } = spawnProc(
+  const proc = spawnProc(
     master,
     [spec, restart, starter, tag],
     { label: ['application_master', spec.name] },
@@ -255,7 +255,7 @@ export function stopAllThenExit(code: number): void {
   const body = function* () {
     for (const n of names) yield* stopOne(n)
   }
-  const { proc } = spawnProc(body, [], { label: 'application_shutdown' }, stopAllThenExit)
+  const proc = spawnProc(body, [], { label: 'application_shutdown' }, stopAllThenExit)
   proc.x().onExit = () => {
     process.exitCode = code
     // Why an explicit exit: like the BEAM's init:stop, stopping the applications ends the node

@@ -62,7 +62,7 @@ export function* start<P>(
   const starter = self(start)
   const ctx: StartCtx = { starter, mref: null, acked: false, parent: null }
   const spawnOpts = opts.label === undefined ? { link: opts.link } : { link: opts.link, label: opts.label }
-  const { proc } = spawnProc(body, [ctx, ...args], spawnOpts, start)
+  const proc = spawnProc(body, [ctx, ...args], spawnOpts, start)
   ctx.parent = opts.link ? starter.pid : proc.pid
   const x = proc.x()
   x.initialCall = opts.initialCall

@@ -152,7 +152,7 @@ export function spawnTask(
   reply: ReplyCell | null,
   caller: Function,
 ): Proc {
-  const { proc } = spawnProc(taskMain, [fn, args, owner.pid, reply], link ? { link: true } : {}, caller)
+  const proc = spawnProc(taskMain, [fn, args, owner.pid, reply], link ? { link: true } : {}, caller)
   const x = proc.x()
   x.initialCall = mfaOf(fn, args)
   x.ancestors = [owner.pid, ...(owner.ext?.ancestors ?? [])]
@@ -189,7 +189,7 @@ export function startTask(
   const owner = link ? self(caller) : currentProc()
   if (owner === null) {
     // Started from outside any process: nobody to record as caller or to reply to.
-    const { proc } = spawnProc(taskMain, [fn, args, null, null], {}, caller)
+    const proc = spawnProc(taskMain, [fn, args, null, null], {}, caller)
     proc.x().initialCall = mfaOf(fn, args)
     return ['ok', proc.pid]
   }

@@ -32,7 +32,7 @@ const REF_TIMEOUT = 5000
 /** Spawns a task linked to the calling supervisor, recording it as the task's parent (T9). */
 function spawnUnder(body: Function, args: readonly unknown[], caller: Function): Proc {
   const sup = self(caller)
-  const { proc } = spawnProc(body, args, { link: true }, caller)
+  const proc = spawnProc(body, args, { link: true }, caller)
   proc.x().ancestors = [sup.pid, ...(sup.ext?.ancestors ?? [])]
   return proc
 }
@@ -189,7 +189,7 @@ export function streamStarter(sup: ServerRef, link: boolean, shutdown: Shutdown)
 }
 
 function spawnWatcher(owner: Proc, caller: Function): Proc {
-  const { proc } = spawnProc(watch, [owner.pid], { trapExit: true }, caller)
+  const proc = spawnProc(watch, [owner.pid], { trapExit: true }, caller)
   proc.x().ancestors = [owner.pid, ...(owner.ext?.ancestors ?? [])]
   return proc
 }

@@ -249,4 +249,38 @@ describe('§3 receive', () => {
       assert.equal(yield* assertReceive(P._), 'from child')
       assert.deepEqual(yield* assertReceive(P._), ['EXIT', pid, 'normal'])
     }))
+
+  it('a receive built before others, or kept and yielded again later, keeps its own pattern', () =>
+    run(function* () {
+      const numbers = receive(P.number)
+      const stop = receive('stop')
+      const both = receive(P.number, 'stop')
+      for (const m of ['stop', 1, 'x', 2, 'stop', 3, 'stop']) send(self(), m)
+      assert.equal(yield* numbers, 1)
+      assert.equal(yield* stop, 'stop')
+      assert.equal(yield* receive(P.string), 'x')
+      assert.equal(yield* numbers, 2)
+      assert.equal(yield* both, 'stop')
+      assert.equal(yield* receive(P.number, 'stop'), 3)
+      assert.equal(yield* stop, 'stop')
+      yield* refuteReceive(P._, 0)
+    }))
+
+  it('a receive whose clauses are the same as the last one still waits for a new message', () =>
+    run(function* () {
+      const me = self()
+      const pid = Process.spawn(function* () {
+        for (;;) {
+          const m = yield* receive(P.number, 'stop')
+          if (m === 'stop') return
+          send(me, ['got', m])
+        }
+      })
+      send(pid, 1)
+      assert.deepEqual(yield* assertReceive(['got', P.number]), ['got', 1])
+      send(pid, 2)
+      assert.deepEqual(yield* assertReceive(['got', P.number]), ['got', 2])
+      send(pid, 'stop')
+      yield* refuteReceive(['got', P._], 20)
+    }))
 })

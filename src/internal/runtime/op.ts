@@ -69,7 +69,7 @@ function runDetached<T>(make: () => Generator<unknown, T, unknown>): Promise<T> 
         failed = true
       }
     }
-    const { proc } = spawnProc(body, [], { label: 'beamish.detached' }, runDetached)
+    const proc = spawnProc(body, [], { label: 'beamish.detached' }, runDetached)
     proc.x().onExit = (reason) => {
       if (failed) reject(failure)
       else if (reason === 'normal') resolve(result as T)

@@ -117,11 +117,12 @@ export class Proc {
   /** The receive whose handler must run when the process resumes (RESUME_MATCHED / _TIMEOUT). */
   resuming: ReceiveOp<unknown> | null = null
   /**
-   * The reusable op for `receive()` with no pattern. Why pooled: it is the receive of rings,
-   * ping-pong and server loops, and a process only ever waits in one receive at a time, so one
-   * op per process (reset by `yield*`) saves an allocation per message.
+   * The process's last simple receive, reused by the next identical one (`receive()`,
+   * `receive(P.number)`, `receive(P.number, 'stop')`…; see receive.ts `reusable`). Why pooled:
+   * these are the receives of rings, ping-pong and server loops, and a process only ever waits
+   * in one receive at a time, so one op per process saves an allocation per message.
    */
-  anyOp: ReceiveOp<unknown> | null = null
+  op: ReceiveOp<unknown> | null = null
   /** The promise a generator yielded and is parked on. */
   parked: PromiseLike<unknown> | null = null
   resumeMode: ResumeMode = RESUME_NEXT

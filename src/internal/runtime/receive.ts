@@ -330,7 +330,41 @@ export function cachedReceive(n: number, a: unknown, b: unknown, c: unknown): Re
   const e = clauseCache.get(a)
   if (e === undefined || e.items.length !== n || e.items[1] !== b || (n === 3 && e.items[2] !== c))
     return null
+  const p = current
+  if (p !== null && p.kind === KIND_GEN) {
+    const op = p.op
+    if (op !== null && op.m === e.ms && reusable(op)) return op
+    return (p.op = new ReceiveOp(e.ms, null, -1, null, -1))
+  }
   return new ReceiveOp(e.ms, null, -1, null, -1)
+}
+
+/**
+ * A process's pooled receive (`Proc.op`) may serve the next receive of the same content: same
+ * kind and pattern identity (checked by the caller), no timeout, no scan mark, not awaited and
+ * no timer armed. Why this is safe: a generator process has at most one receive in flight, and
+ * an op is only handed out again for a receive it is indistinguishable from, so code that keeps
+ * an op (a receive hoisted out of a loop) and yields it later still gets the same receive.
+ */
+function reusable(op: ReceiveOp<unknown>): boolean {
+  return op.timeout === -1 && op.mark === -1 && op.aw === null && op.timer === null && op.hs === null
+}
+
+/** The process's pooled op if it is this receive (kind K_MATCH or K_LITERAL, value `m`), else a new one. */
+function pooledOp(kind: 1 | 2, m: unknown): ReceiveOp<unknown> {
+  const p = current
+  if (p !== null && p.kind === KIND_GEN) {
+    const op = p.op
+    if (op !== null && op.kind === kind && op.m === m && reusable(op)) return op
+    return (p.op =
+      kind === K_MATCH ? ReceiveOp.single(m as Matcher, -1, null, -1) : ReceiveOp.literal(m, -1, null))
+  }
+  return kind === K_MATCH ? ReceiveOp.single(m as Matcher, -1, null, -1) : ReceiveOp.literal(m, -1, null)
+}
+
+/** `receive(value)` of one literal (no timeout). */
+export function literalReceive(value: unknown): ReceiveOp<unknown> {
+  return pooledOp(K_LITERAL, value)
 }
 
 function cachedMatchers(items: readonly unknown[], count: number): Matcher[] | null {
@@ -359,7 +393,9 @@ function singleOp(it: unknown, timeout: number, afterFn: (() => unknown) | null)
       return ReceiveOp.refPair(r, compile(y), timeout, afterFn, mark)
     }
   }
-  return ReceiveOp.single(compile(it), timeout, afterFn, owner === null ? -1 : refMark(it, owner))
+  const mark = owner === null ? -1 : refMark(it, owner)
+  if (timeout === -1 && afterFn === null && mark === -1) return pooledOp(K_MATCH, compile(it))
+  return ReceiveOp.single(compile(it), timeout, afterFn, mark)
 }
 
 /** The op for `receive(pattern)` with one pattern (no array of items needed). */

@@ -28,13 +28,17 @@ export function terminate(p: Proc, reason: unknown): void {
   if (p.status >= EXITING) return // P7: the first exit wins
   p.status = EXITING
   p.exitReason = reason
-  dying.push(p)
-  if (reaping) return
+  if (reaping) {
+    dying.push(p)
+    return
+  }
   reaping = true
   try {
+    finish(p)
     for (let i = 0; i < dying.length; i++) finish(dying[i]!)
   } finally {
-    dying.length = 0
+    // Why only when used: most processes die alone, and resetting an array's length is a call.
+    if (dying.length !== 0) dying.length = 0
     reaping = false
   }
 }

@@ -33,8 +33,10 @@ const OPTION_KEYS = new Set(['link', 'monitor', 'trapExit', 'name', 'label', 'ar
 const GeneratorFunction = Object.getPrototypeOf(function* () {}).constructor
 const AsyncGeneratorFunction = Object.getPrototypeOf(async function* () {}).constructor
 
+const NO_OPTIONS: SpawnOptions = Object.freeze({})
+
 export function checkSpawnOptions(opts: unknown, caller: Function): SpawnOptions {
-  if (opts === undefined) return {}
+  if (opts === undefined) return NO_OPTIONS
   if (typeof opts !== 'object' || opts === null || Array.isArray(opts)) {
     throw badArg('spawn options to be an object', opts, caller, 'ERR_BEAMISH_INVALID_OPTION')
   }
@@ -68,13 +70,20 @@ function callName(f: Function): string {
   return n
 }
 
-/** Creates, links/monitors/registers and schedules a process. Validates before creating anything. */
+/** The monitor ref of the last `spawnProc` with `monitor: true` (read it right after the call). */
+export let spawnedRef: Ref | undefined
+
+/**
+ * Creates, links/monitors/registers and schedules a process. Validates before creating anything.
+ * Why the monitor ref goes out through {@link spawnedRef}: a result object per spawn showed in
+ * spawn-heavy profiles, and few spawns monitor.
+ */
 export function spawnProc(
   body: unknown,
   args: readonly unknown[],
   opts: SpawnOptions,
   caller: Function,
-): { proc: ProcT; ref: Ref | undefined } {
+): ProcT {
   if (typeof body !== 'function') {
     throw badArg('a process body (a generator function, an async function or a function)', body, caller)
   }
@@ -113,7 +122,7 @@ export function spawnProc(
   if (opts.label !== undefined) p.x().label = opts.label
   if (opts.name !== undefined) register(opts.name, pid, caller)
   if (opts.link === true) link(parent!, pid, caller)
-  const ref = opts.monitor === true ? monitor(parent!, pid, null, caller) : undefined
+  spawnedRef = opts.monitor === true ? monitor(parent!, pid, null, caller) : undefined
   if (body instanceof GeneratorFunction) {
     p.gen = args.length === 0 ? body() : body(...args)
   } else {
@@ -121,7 +130,7 @@ export function spawnProc(
     p.resumeValue = args.length === 0 ? body : () => body(...args)
   }
   enqueue(p)
-  return { proc: p, ref }
+  return p
 }
 
 /**
