@@ -4,7 +4,7 @@ import { type From, type Name, registerName, reply, unregisterName } from './gen
 import { reportTermination } from './genServerReport.ts'
 import { log } from './logger.ts'
 import { exitWith, initAck, type StartCtx } from './procLib.ts'
-import { asyncStorage, currentProc, type Proc } from './runtime/proc.ts'
+import { asyncStorage, currentProc, type Proc, REACTOR_START, type Reactor } from './runtime/proc.ts'
 import { ReceiveOp } from './runtime/receive.ts'
 import { isGenerator, TailCall } from './runtime/scheduler.ts'
 import { crashReason } from './runtime/signals.ts'
@@ -143,103 +143,173 @@ export function* serverMain(ctx: StartCtx, mod: Module, arg: unknown, name: Name
     exitWith(reason)
   }
   initAck(ctx, ['ok', p.pid])
-  yield new TailCall(loop(p, mod, state, parent, name, next))
+  yield new TailCall(new ServerLoop(p, mod, state, parent, name, next))
 }
 
-function* loop(p: Proc, mod: Module, state: unknown, parent: Pid | null, name: Name | undefined, next: Next) {
-  // Why one op for the whole life of the server: an idle GenServer waiting for its next message
-  // is the hottest path in a call benchmark, and the op carries no per-receive state here.
-  const anyOp = new ReceiveOp(null, null, -1, null, -1)
+/** What a slow (async or generator) callback's result is applied as, once settled. */
+const AS_CALL = 0
+const AS_NOREPLY = 1
+
+/**
+ * The server loop as a {@link Reactor}: each message is one `react` call, so a server whose
+ * callbacks are plain functions never suspends a generator. Why: resuming and suspending the
+ * loop's generator was the largest single cost of a `GenServer.call` on the server side. A
+ * callback that returns a promise or a generator hands the process to `slow`, a generator that
+ * settles it and then hands back (TailCall) to the reactor.
+ */
+class ServerLoop implements Reactor {
+  private state: unknown
+  private lastMsg: unknown = NONE
+  /** The receive for the next message; one for the server's whole life (no per-receive state). */
+  private readonly anyOp = new ReceiveOp(null, null, -1, null, -1)
   // Decided once: `instanceof AsyncFunction` on every message showed up in call profiles.
-  const hcAsync = mod.handleCall instanceof AsyncFunction
-  const castAsync = mod.handleCast instanceof AsyncFunction
-  const infoAsync = mod.handleInfo instanceof AsyncFunction
-  let lastMsg: unknown = NONE
-  for (;;) {
+  private readonly hcAsync: boolean
+  private readonly castAsync: boolean
+  private readonly infoAsync: boolean
+
+  private readonly p: Proc
+  private readonly mod: Module
+  private readonly parent: Pid | null
+  private readonly name: Name | undefined
+  private readonly next: Next
+
+  constructor(p: Proc, mod: Module, state: unknown, parent: Pid | null, name: Name | undefined, next: Next) {
+    this.p = p
+    this.mod = mod
+    this.state = state
+    this.parent = parent
+    this.name = name
+    this.next = next
+    this.hcAsync = mod.handleCall instanceof AsyncFunction
+    this.castAsync = mod.handleCast instanceof AsyncFunction
+    this.infoAsync = mod.handleInfo instanceof AsyncFunction
+  }
+
+  react(input: unknown): unknown {
     try {
+      if (input !== REACTOR_START) {
+        const slow = this.handle(input)
+        if (slow !== undefined) return slow
+      }
+      const next = this.next
       while (next.cont !== NONE) {
         const c = next.cont
         next.cont = NONE
-        if (mod.handleContinue === undefined) throw new ExitError('undef')
-        let r = invoke(p, mod, mod.handleContinue, [c, state])
-        if (!Array.isArray(r) && (isThenable(r) || isGenerator(r))) r = yield* settle(r)
-        state = noreply(r, next, state, p, mod, c, name)
+        if (this.mod.handleContinue === undefined) throw new ExitError('undef')
+        const r = invoke(this.p, this.mod, this.mod.handleContinue, [c, this.state])
+        if (!Array.isArray(r) && (isThenable(r) || isGenerator(r)))
+          return this.slow(r, AS_NOREPLY, c, undefined)
+        this.state = noreply(r, next, this.state, this.p, this.mod, c, this.name)
       }
-      let msg: unknown
-      if (next.timeout < 0) msg = yield anyOp
-      else {
-        const t = next.timeout
-        next.timeout = -1
-        msg = yield new ReceiveOp(null, null, t, () => TIMEOUT, -1)
-      }
-      lastMsg = msg
-      if (Array.isArray(msg)) {
-        const tag = msg[0]
-        if (tag === '$gen_call' && msg.length === 3 && Array.isArray(msg[1])) {
-          // Why inline and not a helper generator: a call is the hottest path of a server, and
-          // a generator per call would cost more than the dispatch itself.
-          const hc = mod.handleCall
-          if (hc === undefined) {
-            throw new Error(
-              `attempted to call GenServer ${procLabel(p, name)} but no handleCall callback was provided`,
-            )
-          }
-          const from = msg[1] as unknown as From
-          let r = hcAsync ? invoke(p, mod, hc, [msg[2], from, state]) : hc.call(mod, msg[2], from, state)
-          if (!Array.isArray(r) && (isThenable(r) || isGenerator(r))) r = yield* settle(r)
-          state = callResult(p, mod, r, msg[2], from, state, next, name)
-          continue
-        }
-        if (tag === '$gen_cast' && msg.length === 2) {
-          if (mod.handleCast === undefined) {
-            throw new Error(
-              `attempted to cast GenServer ${procLabel(p, name)} but no handleCast callback was provided`,
-            )
-          }
-          let r = invoke2(p, mod, mod.handleCast, castAsync, msg[1], state)
-          if (!Array.isArray(r) && (isThenable(r) || isGenerator(r))) r = yield* settle(r)
-          state = noreply(r, next, state, p, mod, msg[1], name)
-          continue
-        }
-        if (tag === 'system' && msg.length === 3 && Array.isArray(msg[1])) {
-          state = system(p, mod, msg[1] as unknown as From, msg[2], state, name)
-          continue
-        }
-        if (tag === 'EXIT' && msg.length === 3 && msg[1] === parent) {
-          // G-t1: a (trapping) server stops when its parent exits, whatever the reason. Like
-          // gen_server's decode_msg, the message decides, not the trap flag.
-          stopServer(p, mod, msg[2], state, msg, name)
-        }
-      }
-      const info = msg === TIMEOUT ? 'timeout' : msg
-      if (mod.handleInfo === undefined) {
-        log(
-          'error',
-          `${moduleName(mod)} ${procLabel(p, name)} received unexpected message in handleInfo: ${inspect(info)}`,
-          {
-            pid: p.pid,
-          },
-        )
-        continue
-      }
-      let r = invoke2(p, mod, mod.handleInfo, infoAsync, info, state)
-      if (!Array.isArray(r) && (isThenable(r) || isGenerator(r))) r = yield* settle(r)
-      state = noreply(r, next, state, p, mod, info, name)
+      if (next.timeout < 0) return this.anyOp
+      const t = next.timeout
+      next.timeout = -1
+      return new ReceiveOp(null, null, t, timeoutMsg, -1)
     } catch (e) {
-      // G-t2: a server killed while running its own code (exit(self(), 'kill')) is already dead.
-      if (e instanceof StopSignal || e instanceof ProcessTerminated || !p.alive) throw e
-      if (e instanceof BlockingTerminate) return yield* e.finish(p, mod, name)
-      const reason = crashReason(e, p)
-      if (p.ext !== null) p.ext.crash = undefined
-      try {
-        stopServer(p, mod, reason, state, lastMsg, name)
-      } catch (e2) {
-        if (e2 instanceof BlockingTerminate) return yield* e2.finish(p, mod, name)
-        throw e2
+      return this.crash(e)
+    }
+  }
+
+  /** Dispatches one message; returns the generator to hand over to when a callback blocks. */
+  private handle(msg: unknown): Generator<unknown, unknown, unknown> | undefined {
+    const { p, mod, name } = this
+    this.lastMsg = msg
+    if (Array.isArray(msg)) {
+      const tag = msg[0]
+      if (tag === '$gen_call' && msg.length === 3 && Array.isArray(msg[1])) {
+        const hc = mod.handleCall
+        if (hc === undefined) {
+          throw new Error(
+            `attempted to call GenServer ${procLabel(p, name)} but no handleCall callback was provided`,
+          )
+        }
+        const from = msg[1] as unknown as From
+        const r = this.hcAsync
+          ? invoke(p, mod, hc, [msg[2], from, this.state])
+          : hc.call(mod, msg[2], from, this.state)
+        if (!Array.isArray(r) && (isThenable(r) || isGenerator(r))) return this.slow(r, AS_CALL, msg[2], from)
+        this.state = callResult(p, mod, r, msg[2], from, this.state, this.next, name)
+        return undefined
       }
+      if (tag === '$gen_cast' && msg.length === 2) {
+        if (mod.handleCast === undefined) {
+          throw new Error(
+            `attempted to cast GenServer ${procLabel(p, name)} but no handleCast callback was provided`,
+          )
+        }
+        const r = invoke2(p, mod, mod.handleCast, this.castAsync, msg[1], this.state)
+        if (!Array.isArray(r) && (isThenable(r) || isGenerator(r)))
+          return this.slow(r, AS_NOREPLY, msg[1], undefined)
+        this.state = noreply(r, this.next, this.state, p, mod, msg[1], name)
+        return undefined
+      }
+      if (tag === 'system' && msg.length === 3 && Array.isArray(msg[1])) {
+        this.state = system(p, mod, msg[1] as unknown as From, msg[2], this.state, name)
+        return undefined
+      }
+      if (tag === 'EXIT' && msg.length === 3 && msg[1] === this.parent) {
+        // G-t1: a (trapping) server stops when its parent exits, whatever the reason. Like
+        // gen_server's decode_msg, the message decides, not the trap flag.
+        stopServer(p, mod, msg[2], this.state, msg, name)
+      }
+    }
+    const info = msg === TIMEOUT ? 'timeout' : msg
+    if (mod.handleInfo === undefined) {
+      log(
+        'error',
+        `${moduleName(mod)} ${procLabel(p, name)} received unexpected message in handleInfo: ${inspect(info)}`,
+        {
+          pid: p.pid,
+        },
+      )
+      return undefined
+    }
+    const r = invoke2(p, mod, mod.handleInfo, this.infoAsync, info, this.state)
+    if (!Array.isArray(r) && (isThenable(r) || isGenerator(r)))
+      return this.slow(r, AS_NOREPLY, info, undefined)
+    this.state = noreply(r, this.next, this.state, p, mod, info, name)
+    return undefined
+  }
+
+  /** Settles a blocking callback's result in the process, applies it, and hands back. */
+  private *slow(
+    r: unknown,
+    as: number,
+    a: unknown,
+    from: From | undefined,
+  ): Generator<unknown, unknown, unknown> {
+    try {
+      const settled = yield* settle(r)
+      if (as === AS_CALL)
+        this.state = callResult(this.p, this.mod, settled, a, from!, this.state, this.next, this.name)
+      else this.state = noreply(settled, this.next, this.state, this.p, this.mod, a, this.name)
+    } catch (e) {
+      return yield* this.crash(e)
+    }
+    yield new TailCall(this)
+  }
+
+  /**
+   * A callback threw (or a stop was decided): runs `terminate` and ends the process. Returns
+   * the generator to run when `terminate` itself blocks; otherwise throws the exit.
+   */
+  private crash(e: unknown): Generator<unknown, never, unknown> {
+    const { p, mod, name } = this
+    // G-t2: a server killed while running its own code (exit(self(), 'kill')) is already dead.
+    if (e instanceof StopSignal || e instanceof ProcessTerminated || !p.alive) throw e
+    if (e instanceof BlockingTerminate) return e.finish(p, mod, name)
+    const reason = crashReason(e, p)
+    if (p.ext !== null) p.ext.crash = undefined
+    try {
+      return stopServer(p, mod, reason, this.state, this.lastMsg, name)
+    } catch (e2) {
+      if (e2 instanceof BlockingTerminate) return e2.finish(p, mod, name)
+      throw e2
     }
   }
 }
+
+const timeoutMsg = (): unknown => TIMEOUT
 
 /** Thrown once `terminate` has run: passes the loop's own catch and ends the process with its reason. */
 class StopSignal extends ExitError {}

@@ -431,6 +431,44 @@ describe('callbacks and callers of every kind', () => {
       yield* GenServer.stop(other)
     }))
 
+  it('after a callback that blocks, the server goes on in order: its continue, its timeout, then the next messages', () =>
+    run(function* () {
+      const me = self()
+      const M = GenServer.define({
+        init: (_: null) => GenServer.ok([] as string[]),
+        handleCall(req: 'slow' | 'log', _f: GenServer.From, log: string[]): any {
+          if (req === 'log') return GenServer.reply(log, log)
+          // A plain callback that returns a generator blocks only this once.
+          return (function* () {
+            yield new Promise((resolve) => setImmediate(resolve))
+            return GenServer.reply('slow done', [...log, 'slow'], ['continue', 'go on'])
+          })()
+        },
+        handleContinue: (c: string, log: string[]) => GenServer.noreply([...log, c], 0),
+        handleCast: (m: string, log: string[]) => GenServer.noreply([...log, m]),
+        handleInfo: (m: unknown, log: string[]) => {
+          send(me, ['info', m])
+          return GenServer.noreply([...log, String(m)])
+        },
+      })
+      const pid = yield* startLinkOk(M, null)
+      assert.equal(yield* GenServer.call(pid, 'slow'), 'slow done')
+      yield* assertReceive(['info', 'timeout'])
+      GenServer.cast(pid, 'cast')
+      assert.deepEqual(yield* GenServer.call(pid, 'log'), ['slow', 'go on', 'timeout', 'cast'])
+      assert.equal(yield* GenServer.call(pid, 'slow'), 'slow done')
+      assert.deepEqual(yield* GenServer.call(pid, 'log'), [
+        'slow',
+        'go on',
+        'timeout',
+        'cast',
+        'slow',
+        'go on',
+        'timeout',
+      ])
+      yield* GenServer.stop(pid)
+    }))
+
   it('an async callback that rejects crashes the server like a throw', () =>
     quietly(() =>
       run(function* () {

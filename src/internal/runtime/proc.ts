@@ -37,6 +37,26 @@ export const KIND_GEN = 0
 export const KIND_ASYNC = 1
 /** Not started yet: `resumeValue` holds the body to call in the first step. */
 export const KIND_START = 2
+/**
+ * Driven by a {@link Reactor} instead of a generator: each message is a method call. Why: a
+ * server loop (GenServer and everything built on it) handles most messages with plain
+ * callbacks, and a call costs less than resuming and suspending a generator.
+ */
+export const KIND_REACTOR = 3
+
+/**
+ * A process body as an object: `react` is called with each message the process receives (and
+ * with {@link REACTOR_START} when the process becomes a reactor) and returns what the process
+ * does next: a `ReceiveOp` to wait in (whose message is the next `react` input), a generator to
+ * run as the body until it hands back (`yield new TailCall(reactor)`) or ends, or a promise to
+ * wait for (its value is the next input). Throwing ends the process like a throwing body.
+ */
+export interface Reactor {
+  react(input: unknown): unknown
+}
+
+/** The first input of a reactor. */
+export const REACTOR_START: unique symbol = Symbol('beamish.reactorStart')
 
 /**
  * A local monitor. Why intrusive lists instead of Maps: each record sits in two doubly linked
@@ -105,10 +125,10 @@ export class ProcExt {
 export class Proc {
   readonly pid: Pid
   status: Status = RUNNABLE
-  kind: 0 | 1 | 2 = KIND_GEN
+  kind: 0 | 1 | 2 | 3 = KIND_GEN
   trapExit = false
-  /** The generator being driven (KIND_GEN), or the async body's settle state. */
-  gen: Generator<unknown, unknown, unknown> | null = null
+  /** The generator being driven (KIND_GEN), or the reactor (KIND_REACTOR). */
+  gen: Generator<unknown, unknown, unknown> | Reactor | null = null
   mailbox: Deque<unknown> | null = null
   /** Messages ever appended (for ref marks); counts messages handed straight to a waiter too. */
   appended = 0

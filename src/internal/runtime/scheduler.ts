@@ -6,12 +6,15 @@ import {
   DOOMED,
   KIND_ASYNC,
   KIND_GEN,
+  KIND_REACTOR,
   PARKED,
   type Proc,
+  REACTOR_START,
   RESUME_MATCHED,
   RESUME_NEXT,
   RESUME_THROW,
   RESUME_TIMEOUT,
+  type Reactor,
   RUNNABLE,
   RUNNING,
   type Status,
@@ -91,7 +94,7 @@ function drain(): void {
       if (p.status === RUNNABLE) {
         p.status = RUNNING
         setCurrent(p)
-        if (p.kind === KIND_GEN) runGen(p)
+        if (p.kind === KIND_GEN || p.kind === KIND_REACTOR) runGen(p)
         else startBody(p)
       }
       if (settleq.length !== 0) settleAsync(settleq.shift()!)
@@ -196,6 +199,7 @@ function settleAsync(op: ReceiveOp<unknown>): void {
 export const immediate = { left: 0 }
 const IMMEDIATE_BUDGET = 2000
 
+/** Runs a generator or reactor process until it waits, parks, yields its turn or ends. */
 function runGen(p: Proc): void {
   immediate.left = IMMEDIATE_BUDGET
   let gen = p.gen!
@@ -214,28 +218,59 @@ function runGen(p: Proc): void {
     }
   }
   for (let budget = BUDGET; ; ) {
-    let r: IteratorResult<unknown, unknown>
-    try {
-      r = mode === RESUME_NEXT ? GEN_NEXT.call(gen, input) : GEN_THROW.call(gen, input)
-    } catch (e) {
-      // P7: an exit signal that arrived while it ran (DOOMED) wins over the later exception.
-      if (p.status === RUNNING) terminate(p, crashReason(e, p))
-      else if (p.status === DOOMED) terminate(p, p.exitReason)
-      return
+    let op: unknown
+    if (p.kind === KIND_GEN) {
+      let r: IteratorResult<unknown, unknown>
+      try {
+        r =
+          mode === RESUME_NEXT
+            ? GEN_NEXT.call(gen as Generator, input)
+            : GEN_THROW.call(gen as Generator, input)
+      } catch (e) {
+        // P7: an exit signal that arrived while it ran (DOOMED) wins over the later exception.
+        if (p.status === RUNNING) terminate(p, crashReason(e, p))
+        else if (p.status === DOOMED) terminate(p, p.exitReason)
+        return
+      }
+      p.reductions++
+      if (p.status !== RUNNING) {
+        // Terminated while running (e.g. exit(self(), 'kill')), or an exit signal came in (DOOMED).
+        if (p.status === DOOMED) terminate(p, p.exitReason)
+        return
+      }
+      if (r.done === true) {
+        const x = p.ext
+        if (x !== null && x.onReturn !== null) x.onReturn(r.value)
+        terminate(p, 'normal')
+        return
+      }
+      op = r.value
+    } else {
+      try {
+        // A reactor has no receive clauses that could throw into it: an error here is its own.
+        if (mode !== RESUME_NEXT) throw input
+        op = (gen as Reactor).react(input)
+      } catch (e) {
+        if (p.status === RUNNING) terminate(p, crashReason(e, p))
+        else if (p.status === DOOMED) terminate(p, p.exitReason)
+        return
+      }
+      p.reductions++
+      if (p.status !== RUNNING) {
+        if (p.status === DOOMED) terminate(p, p.exitReason)
+        return
+      }
+      if (!(op instanceof ReceiveOp) && isGenerator(op)) {
+        // The reactor hands over to a generator (a callback that blocks); it comes back with
+        // a TailCall to the reactor, or ends the process.
+        p.kind = KIND_GEN
+        gen = op
+        p.gen = op
+        input = undefined
+        mode = RESUME_NEXT
+        continue
+      }
     }
-    p.reductions++
-    if (p.status !== RUNNING) {
-      // Terminated while running (e.g. exit(self(), 'kill')), or an exit signal came in (DOOMED).
-      if (p.status === DOOMED) terminate(p, p.exitReason)
-      return
-    }
-    if (r.done === true) {
-      const x = p.ext
-      if (x !== null && x.onReturn !== null) x.onReturn(r.value)
-      terminate(p, 'normal')
-      return
-    }
-    const op = r.value
     if (op instanceof ReceiveOp) {
       const mb = p.mailbox
       const i = mb === null || mb.length === 0 ? -1 : scan(p, op)
@@ -274,13 +309,19 @@ function runGen(p: Proc): void {
       park(p, op as PromiseLike<unknown>)
       return
     } else if (op instanceof TailCall) {
-      // The body hands over to another generator for the rest of its life: drive that one
-      // directly from now on instead of through a `yield*` layer on every resume.
+      // The body hands over to another generator (or a reactor) for the rest of its life:
+      // drive that one directly from now on instead of through a `yield*` layer on every resume.
       gen = op.gen
       p.gen = gen
       op.gen = null as unknown as Generator<unknown, unknown, unknown>
-      input = undefined
       mode = RESUME_NEXT
+      if (isGenerator(gen)) {
+        p.kind = KIND_GEN
+        input = undefined
+      } else {
+        p.kind = KIND_REACTOR
+        input = REACTOR_START
+      }
     } else if (op === YIELD) {
       p.resumeMode = RESUME_NEXT
       enqueue(p)
@@ -312,8 +353,8 @@ function runGen(p: Proc): void {
  * `yield*` the start-up generator would sit between the scheduler and the loop on every resume.
  */
 export class TailCall {
-  gen: Generator<unknown, unknown, unknown>
-  constructor(gen: Generator<unknown, unknown, unknown>) {
+  gen: Generator<unknown, unknown, unknown> | Reactor
+  constructor(gen: Generator<unknown, unknown, unknown> | Reactor) {
     this.gen = gen
   }
 }
