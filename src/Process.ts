@@ -266,8 +266,7 @@ export function receive(): Receive<unknown> {
     if (p === null || p.kind !== KIND_GEN)
       return new ReceiveOp(null, null, -1, null, -1) as unknown as Receive<unknown>
     const op = p.op
-    if (op !== null && op.kind === K_ANY && op.timeout === -1 && op.aw === null && op.timer === null)
-      return op as unknown as Receive<unknown>
+    if (op !== null && op.kind === K_ANY && op.aw === null) return op as unknown as Receive<unknown>
     return (p.op = new ReceiveOp(null, null, -1, null, -1)) as unknown as Receive<unknown>
   }
   if (n === 1) {

@@ -320,16 +320,33 @@ const TS_PATTERN = Symbol.for('@ts-pattern/matcher')
  * keyed by their first pattern. Why: such a receive sits in a loop, and compiling its clauses on
  * every message (closures and arrays) cost more than matching them. Bounded: cleared when full.
  */
-const clauseCache = new Map<unknown, { readonly items: readonly unknown[]; readonly ms: Matcher[] }>()
+const clauseCache = new Map<unknown, ClauseEntry>()
+interface ClauseEntry {
+  readonly items: readonly unknown[]
+  readonly ms: Matcher[]
+}
+let lastEntry: ClauseEntry | null = null
 
 /**
  * The op for a two- or three-pattern receive whose patterns were compiled before, without
  * copying the arguments into an array first; null when not cached.
  */
 export function cachedReceive(n: number, a: unknown, b: unknown, c: unknown): ReceiveOp<unknown> | null {
-  const e = clauseCache.get(a)
-  if (e === undefined || e.items.length !== n || e.items[1] !== b || (n === 3 && e.items[2] !== c))
-    return null
+  let e = lastEntry
+  // Why a one-entry memo before the Map: the receive in a loop asks for the same clauses every
+  // time (and a ring's thousands of processes all ask for one), and comparing three references
+  // costs less than hashing the first one.
+  if (
+    e === null ||
+    e.items[0] !== a ||
+    e.items.length !== n ||
+    e.items[1] !== b ||
+    (n === 3 && e.items[2] !== c)
+  ) {
+    e = clauseCache.get(a) ?? null
+    if (e === null || e.items.length !== n || e.items[1] !== b || (n === 3 && e.items[2] !== c)) return null
+    lastEntry = e
+  }
   const p = current
   if (p !== null && p.kind === KIND_GEN) {
     const op = p.op
@@ -341,13 +358,14 @@ export function cachedReceive(n: number, a: unknown, b: unknown, c: unknown): Re
 
 /**
  * A process's pooled receive (`Proc.op`) may serve the next receive of the same content: same
- * kind and pattern identity (checked by the caller), no timeout, no scan mark, not awaited and
- * no timer armed. Why this is safe: a generator process has at most one receive in flight, and
- * an op is only handed out again for a receive it is indistinguishable from, so code that keeps
- * an op (a receive hoisted out of a loop) and yields it later still gets the same receive.
+ * kind and pattern identity (checked by the caller) and not being awaited. Only the pool makes
+ * pooled ops, always without timeout, scan mark or handlers, so no timer is ever armed on one.
+ * Why this is safe: a generator process has at most one receive in flight, and an op is only
+ * handed out again for a receive it is indistinguishable from, so code that keeps an op (a
+ * receive hoisted out of a loop) and yields it later still gets the same receive.
  */
 function reusable(op: ReceiveOp<unknown>): boolean {
-  return op.timeout === -1 && op.mark === -1 && op.aw === null && op.timer === null && op.hs === null
+  return op.aw === null
 }
 
 /** The process's pooled op if it is this receive (kind K_MATCH or K_LITERAL, value `m`), else a new one. */
@@ -455,7 +473,10 @@ export function makeReceive(items: readonly unknown[], caller: Function): Receiv
     }
   }
   if (stable) {
-    if (clauseCache.size >= 256) clauseCache.clear()
+    if (clauseCache.size >= 256) {
+      clauseCache.clear()
+      lastEntry = null
+    }
     clauseCache.set(items[0], { items: items.slice(0, count), ms: matchers })
   }
   return new ReceiveOp(matchers, handlers, timeout, afterFn, mark === Number.POSITIVE_INFINITY ? -1 : mark)
