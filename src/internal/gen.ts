@@ -191,15 +191,16 @@ export function* doCall(
  * timeout 0 whose expiry throws it, so it surfaces where the call is yielded or awaited.
  */
 class Call extends ReceiveOp<unknown> implements CustomReceive {
-  private readonly p: Proc
-  private readonly server: ServerRef
-  private readonly request: unknown
-  private readonly mod: string
-  private readonly timeoutArg: unknown
-  private readonly dest: Pid | readonly [string, string] | undefined
-  private readonly mref: Ref | null
-  private readonly tag: List | null
-  private readonly failure: unknown
+  // `declare`: set in the constructor only (see ReceiveOp on class-field initializers).
+  declare private readonly p: Proc
+  declare private readonly server: ServerRef
+  declare private readonly request: unknown
+  declare private readonly mod: string
+  declare private readonly timeoutArg: unknown
+  declare private readonly dest: Pid | readonly [string, string] | undefined
+  declare private readonly mref: Ref | null
+  declare private readonly tag: List | null
+  declare private readonly failure: unknown
 
   constructor(
     p: Proc,

@@ -117,29 +117,34 @@ function utf8Chars(s: string): number {
 
 /** A bounds-checked cursor over the input plus the limits and counters of one decode. */
 export class Reader {
-  buf: Buffer
-  pos: number
-  end: number
+  // `declare`, set in the constructor: a subclass (the decoder) would otherwise run these as
+  // class-field initializers, a separate and slower step on every decode.
+  declare buf: Buffer
+  declare pos: number
+  declare end: number
   /** True while reading the inflated bytes of a COMPRESSED term (offsets then refer to those). */
-  inflated = false
-  depth = 0
-  terms = 0
-  readonly maxDepth: number
-  readonly maxTerms: number
-  readonly maxInputSize: number
-  readonly maxBinarySize: number
-  readonly maxMapSize: number
-  readonly maxBigIntBytes: number
-  readonly maxAtoms: number
-  readonly maxNodes: number
-  readonly atomCache: AtomCacheLookup | undefined
-  readonly rejectFuns: boolean
-  readonly shareFrom: number
+  declare inflated: boolean
+  declare depth: number
+  declare terms: number
+  declare readonly maxDepth: number
+  declare readonly maxTerms: number
+  declare readonly maxInputSize: number
+  declare readonly maxBinarySize: number
+  declare readonly maxMapSize: number
+  declare readonly maxBigIntBytes: number
+  declare readonly maxAtoms: number
+  declare readonly maxNodes: number
+  declare readonly atomCache: AtomCacheLookup | undefined
+  declare readonly rejectFuns: boolean
+  declare readonly shareFrom: number
 
   constructor(bytes: Uint8Array, pos: number, opts: DecodeOptions | undefined) {
     this.buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
     this.pos = pos
     this.end = this.buf.length
+    this.inflated = false
+    this.depth = 0
+    this.terms = 0
     const d = DECODE_DEFAULTS
     this.maxDepth = opts?.maxDepth ?? d.maxDepth
     this.maxTerms = opts?.maxTerms ?? d.maxTerms

@@ -93,27 +93,30 @@ export const CUSTOM_HANDLERS: (((m: any) => unknown) | null)[] = []
  * scheduler, so no result object is allocated per receive.
  */
 export class ReceiveOp<T = unknown> {
-  kind: 0 | 1 | 2 | 3 | 4 | 5
+  // Why `declare` and every field set in the constructor: class-field initializers run as a
+  // separate step, and for a subclass (a GenServer call is one) they doubled the cost of
+  // constructing the op (33 vs 16 ns measured).
+  declare kind: 0 | 1 | 2 | 3 | 4 | 5
   /** K_MATCH: the matcher; K_LITERAL: the value; K_CLAUSES: the matchers; K_REF: the ref. */
-  m: unknown
+  declare m: unknown
   /** K_REF: the matcher of the pair's second element. */
-  m2: Matcher | null = null
+  declare m2: Matcher | null
   /** K_CLAUSES: handlers per clause (null entries return the message), or null. */
-  hs: (((m: any) => unknown) | null)[] | null
+  declare hs: (((m: any) => unknown) | null)[] | null
   /** Milliseconds, or -1 for infinity. */
-  timeout: number
-  afterFn: (() => unknown) | null
+  declare timeout: number
+  declare afterFn: (() => unknown) | null
   /** Mailbox position to start scanning from (see refMark), or -1. */
-  mark: number
+  declare mark: number
   /** Iterator state (the op is its own iterator result): yielded to the scheduler yet? done? */
-  started = false
-  done = false
-  value: unknown
+  declare started: boolean
+  declare done: boolean
+  declare value: unknown
   /** The clause that matched (-1: the after clause). */
-  matchedClause = 0
+  declare matchedClause: number
   /** The timeout armed while this receive waits. */
-  timer: TimerEntry | null = null
-  aw: AsyncWait | null = null
+  declare timer: TimerEntry | null
+  declare aw: AsyncWait | null
 
   constructor(
     matchers: Matcher[] | null,
@@ -138,10 +141,16 @@ export class ReceiveOp<T = unknown> {
       this.m = matchers
       this.hs = handlers
     }
+    this.m2 = null
     this.timeout = timeout
     this.afterFn = afterFn
     this.mark = mark
+    this.started = false
+    this.done = false
     this.value = this
+    this.matchedClause = 0
+    this.timer = null
+    this.aw = null
   }
 
   /** A receive decided by `custom` (see {@link CustomReceive}); `timeout` 0 settles at once. */
