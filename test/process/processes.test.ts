@@ -196,4 +196,26 @@ describe('§1 processes, termination and exit reasons', () => {
       yield* assertReceive(['DOWN', ref, 'process', b, 'from a'])
       yield* refuteReceive(['DOWN', ref, P._, P._, P._], 20)
     }))
+
+  it('a process that keeps feeding its own mailbox still lets the others run, and stops when told', () =>
+    run(function* () {
+      const me = Process.self()
+      const busy = Process.spawn(function* () {
+        const self = Process.self()
+        Process.send(self, 0)
+        for (;;) {
+          const n = yield* Process.receive(P.number, 'stop')
+          if (n === 'stop') return
+          Process.send(self, n + 1)
+        }
+      })
+      const ref = Process.monitor(busy)
+      const other = Process.spawn(function* () {
+        Process.send(me, 'the other process ran')
+      })
+      yield* assertReceive('the other process ran')
+      assert.equal(Process.alive(other), false)
+      Process.send(busy, 'stop')
+      yield* assertReceive(['DOWN', ref, 'process', busy, 'normal'])
+    }))
 })

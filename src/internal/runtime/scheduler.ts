@@ -46,8 +46,6 @@ const runq = new Deque<Proc>(1024)
 const settleq = new Deque<ReceiveOp<unknown>>(16)
 let draining = false
 let kicked = false
-/** Reductions a process may use before it goes to the back of the run queue (fairness). */
-const BUDGET = 2000
 /**
  * Steps between two looks at the clock (a slice ends after SLICE_MS). Why not thousands: one
  * step can be a whole chunk of a long computation between two `Process.yield()`s (a millisecond,
@@ -193,15 +191,18 @@ function settleAsync(op: ReceiveOp<unknown>): void {
 }
 
 /**
- * How many receives a process may still complete without suspending in this scheduler step
- * (see ReceiveOp.next). Reset at every step: the fairness budget for messages already queued.
+ * The turn's budget (fairness): how many more receives the running process may complete, and
+ * steps it may take, before it goes to the back of the run queue. Receives that find their
+ * message already queued complete inside `yield*` (see ReceiveOp.next) and spend it too. Why one
+ * budget for both: with two, a process that used up the first went on to spend the second
+ * suspending and resuming through its whole `yield*` chain on every message.
  */
 export const immediate = { left: 0 }
-const IMMEDIATE_BUDGET = 2000
+const BUDGET = 2000
 
 /** Runs a generator or reactor process until it waits, parks, yields its turn or ends. */
 function runGen(p: Proc): void {
-  immediate.left = IMMEDIATE_BUDGET
+  immediate.left = BUDGET
   let gen = p.gen!
   let mode = p.resumeMode
   let input = p.resumeValue
@@ -217,7 +218,7 @@ function runGen(p: Proc): void {
       mode = RESUME_THROW
     }
   }
-  for (let budget = BUDGET; ; ) {
+  for (;;) {
     let op: unknown
     if (p.kind === KIND_GEN) {
       let r: IteratorResult<unknown, unknown>
@@ -332,7 +333,7 @@ function runGen(p: Proc): void {
       )
       mode = RESUME_THROW
     }
-    if (--budget === 0) {
+    if (--immediate.left <= 0) {
       // (A receive handler above may have doomed the process.)
       if ((p.status as Status) === DOOMED) {
         terminate(p, p.exitReason)
