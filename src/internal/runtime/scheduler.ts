@@ -1,5 +1,6 @@
 import { ProcessTerminated } from '../errors.ts'
 import { Deque } from './deque.ts'
+import type { Matcher } from './match.ts'
 import {
   asyncStorage,
   current,
@@ -21,7 +22,7 @@ import {
   setCurrent,
   WAITING,
 } from './proc.ts'
-import { K_ANY, K_CUSTOM, ReceiveOp, runAfter, runHandler } from './receive.ts'
+import { K_ANY, K_CLAUSES, K_CUSTOM, K_MATCH, ReceiveOp, runAfter, runHandler } from './receive.ts'
 import { scan } from './scan.ts'
 import { crashReason, terminate } from './signals.ts'
 import { systemClock, type TimerEntry, TimerHeap } from './timers.ts'
@@ -473,7 +474,21 @@ export function deliver(p: Proc, msg: unknown): void {
   p.appended++
   const w = p.waiter
   if (w !== null) {
-    const c = w.kind === K_ANY ? 0 : w.accept(msg)
+    // The common kinds inline; the rest through accept().
+    const k = w.kind
+    let c: number
+    if (k === K_ANY) c = 0
+    else if (k === K_CLAUSES) {
+      c = -1
+      const ms = w.m as Matcher[]
+      for (let i = 0; i < ms.length; i++) {
+        if (ms[i]!(msg)) {
+          c = i
+          break
+        }
+      }
+    } else if (k === K_MATCH) c = (w.m as Matcher)(msg) ? 0 : -1
+    else c = w.accept(msg)
     if (c < 0) {
       pushMailbox(p, msg)
       return

@@ -138,11 +138,22 @@ export function spawnProc(
  * registered throws like the BEAM's badarg; `[name, node]` and aliases never throw.
  */
 export function sendTo(dest: unknown, msg: unknown, caller: Function): void {
+  // The hot case first, small enough for the compiler to inline into every caller: a live
+  // local pid, and a message that is a primitive (nothing to copy) or plain data.
   if (dest instanceof Pid) {
     const p = dest.proc as ProcT | null
     if (p !== null) {
-      if (p.status < EXITING) deliver(p, copyMessage(msg))
-    } else if (dest.node !== localNode) transport?.sendPid(dest, msg)
+      if (p.status < EXITING) deliver(p, typeof msg !== 'object' || msg === null ? msg : copyMessage(msg))
+      return
+    }
+  }
+  sendOther(dest, msg, caller)
+}
+
+/** `sendTo` for everything but a live local pid. */
+function sendOther(dest: unknown, msg: unknown, caller: Function): void {
+  if (dest instanceof Pid) {
+    if (dest.node !== localNode) transport?.sendPid(dest, msg)
     return
   }
   if (typeof dest === 'string') {
