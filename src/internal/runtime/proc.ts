@@ -144,14 +144,15 @@ export class Proc {
    */
   op: ReceiveOp<unknown> | null = null
   resumeMode: ResumeMode = RESUME_NEXT
+  /**
+   * What the process resumes with: the message or value (RESUME_NEXT), the error
+   * (RESUME_THROW), the receive whose handler or `after` must run first (RESUME_MATCHED /
+   * RESUME_TIMEOUT); while PARKED, the promise it waits for; before it starts (KIND_START), its body.
+   */
   resumeValue: unknown = undefined
   reductions = 0
   ext: ProcExt | null = null
   trapExit = false
-  /** The receive whose handler must run when the process resumes (RESUME_MATCHED / _TIMEOUT). */
-  resuming: ReceiveOp<unknown> | null = null
-  /** The promise a generator yielded and is parked on. */
-  parked: PromiseLike<unknown> | null = null
   parent: Pid | null
   /**
    * The initial call: the function the process was spawned with, as `name/arity`. Why a string

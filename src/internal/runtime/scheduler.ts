@@ -209,10 +209,10 @@ function runGen(p: Proc): void {
   let input = p.resumeValue
   p.resumeValue = undefined
   if (mode >= RESUME_MATCHED) {
-    const op = p.resuming!
-    p.resuming = null
+    // The op is the resume value; a matched message waits in the op's `value` (see deliver).
+    const op = input as ReceiveOp<unknown>
     try {
-      input = mode === RESUME_TIMEOUT ? runAfter(op) : runHandler(op, op.matchedClause, input)
+      input = mode === RESUME_TIMEOUT ? runAfter(op) : runHandler(op, op.matchedClause, op.value)
       mode = RESUME_NEXT
     } catch (e) {
       input = e
@@ -401,25 +401,27 @@ function onReceiveTimeout(e: TimerEntry): void {
     enqueueSettle(op)
     return
   }
-  p.resuming = op
+  p.resumeValue = op
   p.resumeMode = RESUME_TIMEOUT
   enqueue(p)
 }
 
+/**
+ * Parks `p` on a promise it yielded. While parked the promise is its resume value: that is how
+ * a settling promise knows it is still the one the process waits for.
+ */
 function park(p: Proc, promise: PromiseLike<unknown>): void {
   p.status = PARKED
-  p.parked = promise
+  p.resumeValue = promise
   promise.then(
     (v) => {
-      if (p.parked !== promise || !p.alive) return
-      p.parked = null
+      if (p.status !== PARKED || p.resumeValue !== promise) return
       p.resumeMode = RESUME_NEXT
       p.resumeValue = v
       enqueue(p)
     },
     (e) => {
-      if (p.parked !== promise || !p.alive) return
-      p.parked = null
+      if (p.status !== PARKED || p.resumeValue !== promise) return
       p.resumeMode = RESUME_THROW
       p.resumeValue = e
       enqueue(p)
@@ -506,14 +508,17 @@ export function deliver(p: Proc, msg: unknown): void {
       enqueueSettle(w)
       return
     }
-    p.resumeValue = msg
     // Why two modes: a clause without a handler resumes with the message itself, so the hot
     // path (plain patterns, `receive()`) skips the handler dispatch in runGen.
     const hs = w.hs
-    if (w.kind !== K_CUSTOM && (hs === null || hs[c] === null || hs[c] === undefined))
+    if (w.kind !== K_CUSTOM && (hs === null || hs[c] === null || hs[c] === undefined)) {
+      p.resumeValue = msg
       p.resumeMode = RESUME_NEXT
-    else {
-      p.resuming = w
+    } else {
+      // The handler runs in the process: it resumes with the op, the message kept on the op
+      // (its `value` is free until the receive completes).
+      w.value = msg
+      p.resumeValue = w
       p.resumeMode = RESUME_MATCHED
     }
     p.status = RUNNABLE

@@ -48,11 +48,7 @@ function finish(p: Proc): void {
   const w = p.waiter
   p.waiter = null
   if (w !== null && w.timer !== null) timers.cancel(w.timer)
-  const rz = p.resuming
-  if (rz !== null && rz.timer !== null) timers.cancel(rz.timer)
   p.gen = null
-  p.parked = null
-  p.resuming = null
   p.resumeValue = undefined
   p.mailbox = null
   const x = p.ext
