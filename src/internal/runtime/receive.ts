@@ -1,6 +1,7 @@
 import type { P } from 'ts-pattern'
 import { badArg, createError } from '../errors.ts'
 import { Ref } from '../term/ref.ts'
+import type { Deque } from './deque.ts'
 import { compile, type Matcher, refMark } from './match.ts'
 import { current, currentProc, KIND_GEN, type Proc } from './proc.ts'
 import { scan } from './scan.ts'
@@ -207,32 +208,33 @@ export class ReceiveOp<T = unknown> {
   }
 
   next(v?: unknown): this {
-    if (!this.started) {
-      this.started = true
-      // A matching message already queued: finish the receive right here, inside `yield*`,
-      // so the generator never suspends (the BEAM too runs on while reductions last). Bounded
-      // per scheduler step, so a process feeding its own mailbox still yields to the others.
-      const p = current
-      if (p !== null && p.kind === KIND_GEN && immediate.left > 0 && this.aw === null) {
-        const mb = p.mailbox
-        if (mb !== null && mb.length !== 0) {
-          const i = scan(p, this)
-          if (i >= 0) {
-            immediate.left--
-            p.reductions++
-            const msg = i === 0 ? mb.shift() : mb.removeAt(i)
-            this.done = true
-            this.value =
-              this.hs === null ? msg : runHandler(this as ReceiveOp<unknown>, this.matchedClause, msg)
-            return this
-          }
-        }
-      }
+    // Kept tiny so that it inlines into the user's generator: it runs twice per receive.
+    if (this.started) {
+      this.done = true
+      this.value = v
       return this
     }
-    this.done = true
-    this.value = v
+    this.started = true
+    const p = current
+    const mb = p === null ? null : p.mailbox
+    if (mb !== null && mb.length !== 0) this.takeQueued(p!, mb)
     return this
+  }
+
+  /**
+   * A matching message already queued: finish the receive right here, inside `yield*`, so the
+   * generator never suspends (the BEAM too runs on while reductions last). Bounded by the turn's
+   * budget, so a process feeding its own mailbox still yields to the others.
+   */
+  private takeQueued(p: Proc, mb: Deque<unknown>): void {
+    if (p.kind !== KIND_GEN || immediate.left <= 0 || this.aw !== null) return
+    const i = scan(p, this as ReceiveOp<unknown>)
+    if (i < 0) return
+    immediate.left--
+    p.reductions++
+    const msg = i === 0 ? mb.shift() : mb.removeAt(i)
+    this.done = true
+    this.value = this.hs === null ? msg : runHandler(this as ReceiveOp<unknown>, this.matchedClause, msg)
   }
 
   return(v: unknown): { done: true; value: unknown } {
