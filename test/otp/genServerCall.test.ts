@@ -431,6 +431,26 @@ describe('callbacks and callers of every kind', () => {
       yield* GenServer.stop(other)
     }))
 
+  it('calls made before waiting in any of them each get their own reply, in whatever order they are awaited', () =>
+    run(function* () {
+      const a = yield* startLinkOk(Stack, ['a1', 'a2'])
+      const b = yield* startLinkOk(Stack, ['b1'])
+      const first = GenServer.call(a, 'pop')
+      const second = GenServer.call(b, 'pop')
+      assert.equal(yield* second, 'b1')
+      assert.equal(yield* first, 'a1')
+      // A finished call's op may serve the next call; the old one keeps its answer out of it.
+      assert.equal(yield* GenServer.call(a, 'pop'), 'a2')
+      const late = GenServer.call(a, 'noreply', 10)
+      const other = GenServer.call(b, 'pop')
+      const [reason] = (yield* catchExit(late)) as [unknown, unknown]
+      assert.equal(reason, 'timeout')
+      assert.equal(yield* other, undefined)
+      yield* refuteReceive(P._, 20)
+      yield* GenServer.stop(a)
+      yield* GenServer.stop(b)
+    }))
+
   it('after a callback that blocks, the server goes on in order: its continue, its timeout, then the next messages', () =>
     run(function* () {
       const me = self()

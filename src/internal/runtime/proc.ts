@@ -120,6 +120,8 @@ export class ProcExt {
    * null. Non-null tells the core to call the transport when the process exits or demonitors.
    */
   remote: object | null = null
+  /** The process's last GenServer call op, reused by its next call once finished (see gen.ts). */
+  call: object | null = null
 }
 
 export class Proc {
