@@ -331,7 +331,7 @@ export function call<R>(
   if (p?.alive) {
     const x = p.x()
     const pooled = x.call as Call | null
-    if (pooled !== null && pooled.free)
+    if (pooled?.free)
       return pooled.start(p, server, request, timeout, mod, timeoutArg, '$gen_call') as unknown as Receive<R>
     const c = new Call(p, server, request, timeout, mod, timeoutArg)
     x.call = c
