@@ -218,4 +218,19 @@ describe('§1 processes, termination and exit reasons', () => {
       Process.send(busy, 'stop')
       yield* assertReceive(['DOWN', ref, 'process', busy, 'normal'])
     }))
+
+  it('info names the initial call: name/arity of the body, anonymous/N for an unnamed function', () =>
+    run(function* () {
+      function* worker(_a: number, _b: string) {
+        yield* Process.receive('stop')
+      }
+      const named = Process.spawn(worker, { args: [1, 'x'] })
+      const arrow = Process.spawn(() => worker(1, 'x'))
+      const unstarted = Process.spawn((_n: number) => worker(2, 'y'), { args: [2] })
+      assert.equal(Process.info(unstarted)?.initialCall, 'anonymous/1')
+      yield Process.yield()
+      assert.equal(Process.info(named)?.initialCall, 'worker/2')
+      assert.equal(Process.info(arrow)?.initialCall, 'anonymous/0')
+      for (const pid of [named, arrow, unstarted]) Process.send(pid, 'stop')
+    }))
 })

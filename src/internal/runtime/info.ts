@@ -1,5 +1,5 @@
 import type { Pid } from '../term/pid.ts'
-import { DOOMED, EXITING, PARKED, type Proc, RUNNABLE, RUNNING, WAITING } from './proc.ts'
+import { DOOMED, EXITING, initialCallOf, PARKED, type Proc, RUNNABLE, RUNNING, WAITING } from './proc.ts'
 import { transport } from './remote.ts'
 
 export interface ProcessInfo {
@@ -63,7 +63,7 @@ export function info(pid: Pid): ProcessInfo | undefined {
     reductions: p.reductions,
     memory:
       360 + (x === null ? 0 : 200) + queue * 48 + (links.length + monitors.length + monitoredBy.length) * 64,
-    initialCall: x?.initialCall ?? (p.initialCall === '' ? 'unknown' : p.initialCall),
+    initialCall: x?.initialCall ?? (p.initialCall === '' ? 'unknown' : initialCallOf(p)),
     label: x?.label,
     parent: p.parent ?? undefined,
     ancestors,

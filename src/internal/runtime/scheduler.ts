@@ -5,6 +5,8 @@ import {
   asyncStorage,
   current,
   DOOMED,
+  EXITING,
+  initialCallOf,
   KIND_ASYNC,
   KIND_GEN,
   KIND_REACTOR,
@@ -139,9 +141,12 @@ function startBody(p: Proc): void {
     p.gen = r
     p.resumeMode = RESUME_NEXT
     runGen(p)
+    // It outlived its first run: name the body now, so the closure is not kept alive with it.
+    if (p.status < EXITING) initialCallOf(p)
     return
   }
   if (r !== null && typeof r === 'object' && typeof (r as PromiseLike<unknown>).then === 'function') {
+    initialCallOf(p)
     p.kind = KIND_ASYNC
     p.status = PARKED
     ;(r as PromiseLike<unknown>).then(

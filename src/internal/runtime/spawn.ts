@@ -56,20 +56,6 @@ export function checkSpawnOptions(opts: unknown, caller: Function): SpawnOptions
   return opts as SpawnOptions
 }
 
-// Interned per named function, so a million processes spawned from one function share one
-// string; anonymous closures (a fresh one per spawn) share one string per arity.
-const callNames = new WeakMap<Function, string>()
-const ANONYMOUS = Array.from({ length: 8 }, (_, i) => `anonymous/${i}`)
-function callName(f: Function): string {
-  if (f.name === '' && f.length < 8) return ANONYMOUS[f.length]!
-  let n = callNames.get(f)
-  if (n === undefined) {
-    n = `${f.name || 'anonymous'}/${f.length}`
-    callNames.set(f, n)
-  }
-  return n
-}
-
 /** The monitor ref of the last `spawnProc` with `monitor: true` (read it right after the call). */
 export let spawnedRef: Ref | undefined
 
@@ -117,7 +103,7 @@ export function spawnProc(
   const p = new Proc(pid, parent === null ? null : parent.pid)
   pid.proc = p
   table.set(pid.id, p)
-  p.initialCall = callName(body)
+  p.initialCall = body
   if (opts.trapExit === true) p.trapExit = true
   if (opts.label !== undefined) p.x().label = opts.label
   if (opts.name !== undefined) register(opts.name, pid, caller)
