@@ -30,8 +30,10 @@ export interface SpawnOptions {
 }
 
 const OPTION_KEYS = new Set(['link', 'monitor', 'trapExit', 'name', 'label', 'args'])
-const GeneratorFunction = Object.getPrototypeOf(function* () {}).constructor
-const AsyncGeneratorFunction = Object.getPrototypeOf(async function* () {}).constructor
+// What kind of function a body is, by its prototype: one lookup instead of two instanceof walks
+// on every spawn.
+const GENERATOR_FUNCTION: object = Object.getPrototypeOf(function* () {})
+const ASYNC_GENERATOR_FUNCTION: object = Object.getPrototypeOf(async function* () {})
 
 const NO_OPTIONS: SpawnOptions = Object.freeze({})
 
@@ -73,7 +75,8 @@ export function spawnProc(
   if (typeof body !== 'function') {
     throw badArg('a process body (a generator function, an async function or a function)', body, caller)
   }
-  if (body instanceof AsyncGeneratorFunction) {
+  const kind = Object.getPrototypeOf(body)
+  if (kind === ASYNC_GENERATOR_FUNCTION) {
     throw createError(
       'ERR_BEAMISH_BADARG',
       'an async generator cannot be a process body: use a generator function (function*) with yield* receive(…), or an async function with await receive(…)',
@@ -109,7 +112,7 @@ export function spawnProc(
   if (opts.name !== undefined) register(opts.name, pid, caller)
   if (opts.link === true) link(parent!, pid, caller)
   spawnedRef = opts.monitor === true ? monitor(parent!, pid, null, caller) : undefined
-  if (body instanceof GeneratorFunction) {
+  if (kind === GENERATOR_FUNCTION) {
     p.gen = args.length === 0 ? body() : body(...args)
   } else {
     p.kind = KIND_START
