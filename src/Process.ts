@@ -34,23 +34,25 @@
 import { P } from 'ts-pattern'
 import { badArg, ExitError } from './internal/errors.ts'
 import { info as infoOf, type ProcessInfo } from './internal/runtime/info.ts'
+import { isLiteral } from './internal/runtime/match.ts'
 import * as names from './internal/runtime/names.ts'
 import { current, currentProc, KIND_GEN, self as selfProc, table } from './internal/runtime/proc.ts'
 import {
   After,
   Clause,
-  cachedReceive,
   checkTimeout,
-  isLiteral,
   K_ANY,
-  literalReceive,
-  makeReceive,
-  makeSingle,
-  makeSleep,
   type Receive,
   ReceiveOp,
   type ResultOf,
 } from './internal/runtime/receive.ts'
+import {
+  cachedReceive,
+  literalReceive,
+  makeReceive,
+  makeSingle,
+  makeSleep,
+} from './internal/runtime/receiveBuild.ts'
 import { isGenerator, YIELD } from './internal/runtime/scheduler.ts'
 import {
   cancelTimer as cancelT,

@@ -21,7 +21,8 @@ import { ExitError } from '../internal/errors.ts'
 import { inspect } from '../internal/format.ts'
 import { formatEvent, type Handler, type LogEvent, state } from '../internal/logger.ts'
 import { self as selfProc } from '../internal/runtime/proc.ts'
-import { After, Clause, makeReceive, type Receive, type ResultOf } from '../internal/runtime/receive.ts'
+import { After, Clause, type Receive, type ResultOf } from '../internal/runtime/receive.ts'
+import { makeReceive } from '../internal/runtime/receiveBuild.ts'
 import * as Process from '../Process.ts'
 
 function mailboxText(): string {

@@ -121,7 +121,8 @@ function tagged(m: TaggedMatcher, tag: unknown): Matcher {
   return m
 }
 
-function isLiteral(x: unknown): boolean {
+/** A primitive (not NaN): matched with `===`. */
+export function isLiteral(x: unknown): boolean {
   const t = typeof x
   return (
     x === null ||

@@ -1,9 +1,8 @@
-import { ProcessTerminated } from '../errors.ts'
+import { enqueueSettle, settleAsync, settleq } from './awaited.ts'
 import { Deque } from './deque.ts'
 import type { Matcher } from './match.ts'
 import {
   asyncStorage,
-  current,
   DOOMED,
   EXITING,
   initialCallOf,
@@ -25,9 +24,10 @@ import {
   WAITING,
 } from './proc.ts'
 import { K_ANY, K_CLAUSES, K_CUSTOM, K_MATCH, ReceiveOp, runAfter, runHandler } from './receive.ts'
+import { armDueTimers, armWaitingTimers, watchTimeout } from './receiveTimeout.ts'
 import { scan } from './scan.ts'
 import { crashReason, terminate } from './signals.ts'
-import { systemClock, type TimerEntry, TimerHeap } from './timers.ts'
+import { systemClock, TimerHeap } from './timers.ts'
 
 /**
  * The scheduler: one run queue of processes on this thread, drained in slices so timers and
@@ -45,8 +45,6 @@ const GEN_THROW = GeneratorPrototype.throw
 export const timers = new TimerHeap(systemClock)
 
 const runq = new Deque<Proc>(1024)
-/** Awaited receives whose message (or timeout) came: settled in the process (settleAsync). */
-const settleq = new Deque<ReceiveOp<unknown>>(16)
 let draining = false
 let kicked = false
 /**
@@ -64,8 +62,8 @@ export function enqueue(p: Proc): void {
   if (!draining && !kicked) kick()
 }
 
-function enqueueSettle(op: ReceiveOp<unknown>): void {
-  settleq.push(op)
+/** Makes sure the scheduler runs soon (after something became runnable or settleable). */
+export function wake(): void {
   if (!draining && !kicked) kick()
 }
 
@@ -101,13 +99,13 @@ function drain(): void {
       if (settleq.length !== 0) settleAsync(settleq.shift()!)
       if ((++n & (SLICE_STEPS - 1)) === 0) {
         const now = performance.now()
-        if (lazyTimers.length !== 0 && now - lazyArmedAt >= LAZY_TIMER_MS) armLazyTimers(now)
+        armDueTimers(now)
         if (now - began > SLICE_MS) break
       }
     }
   } finally {
     setCurrent(null)
-    if (lazyTimers.length !== 0) armLazyTimers(performance.now())
+    armWaitingTimers()
     draining = false
   }
   if (runq.length > 0 || settleq.length > 0) {
@@ -169,31 +167,6 @@ const protoOf = Object.prototype.isPrototypeOf
 
 export function isGenerator(x: unknown): x is Generator<unknown, unknown, unknown> {
   return x !== null && typeof x === 'object' && protoOf.call(GeneratorProto, x)
-}
-
-/**
- * Completes an awaited receive: runs its clause's handler inside the process, then settles the
- * promise (the async body continues in a microtask).
- */
-function settleAsync(op: ReceiveOp<unknown>): void {
-  const aw = op.aw!
-  const p = aw.proc!
-  const resolve = aw.resolve
-  const reject = aw.reject
-  op.aw = null
-  if (resolve === null || reject === null || !p.alive) return
-  const msg = aw.msg
-  setCurrent(p)
-  let v: unknown
-  try {
-    v = op.matchedClause < 0 ? runAfter(op) : runHandler(op, op.matchedClause, msg)
-  } catch (e) {
-    reject(e)
-    return
-  } finally {
-    setCurrent(null)
-  }
-  resolve(v)
 }
 
 /**
@@ -285,7 +258,7 @@ function runGen(p: Proc): void {
         if (op.timeout !== 0) {
           p.waiter = op
           p.status = WAITING
-          if (op.timeout > 0) lazyTimers.push(p)
+          if (op.timeout > 0) watchTimeout(p)
           return
         }
         mode = RESUME_NEXT
@@ -370,48 +343,6 @@ export class TailCall {
 export const YIELD: unique symbol = Symbol('beamish.yield')
 
 /**
- * Processes that began waiting in a receive with a timeout since the clock was last read. Why
- * not a timer at once: most such waits end within a millisecond (a GenServer.call to a server
- * on this thread), and arming a timer costs a clock read, a heap insert and a removal. Their
- * timers are armed at a clock read at most about a millisecond later (or when the scheduler
- * goes idle), with the deadline counted from that read: a timeout may fire a little late,
- * never early.
- */
-const lazyTimers: Proc[] = []
-/** How late (ms) a lazily armed receive timeout may be, at most, while the scheduler runs. */
-const LAZY_TIMER_MS = 1
-let lazyArmedAt = 0
-
-function armLazyTimers(now: number): void {
-  lazyArmedAt = now
-  for (let i = 0; i < lazyTimers.length; i++) {
-    const p = lazyTimers[i]!
-    const op = p.waiter
-    if (op !== null && op.timer === null && op.timeout > 0 && op.aw === null) {
-      op.timer = timers.addAt(now + op.timeout, onReceiveTimeout, p)
-    }
-  }
-  lazyTimers.length = 0
-}
-
-function onReceiveTimeout(e: TimerEntry): void {
-  const p = e.data as Proc
-  const op = p.waiter
-  if (op === null || op.timer !== e) return
-  op.timer = null
-  p.waiter = null
-  if (op.aw !== null) {
-    op.aw.proc = p
-    op.matchedClause = -1
-    enqueueSettle(op)
-    return
-  }
-  p.resumeValue = op
-  p.resumeMode = RESUME_TIMEOUT
-  enqueue(p)
-}
-
-/**
  * Parks `p` on a promise it yielded. While parked the promise is its resume value: that is how
  * a settling promise knows it is still the one the process waits for.
  */
@@ -432,45 +363,6 @@ function park(p: Proc, promise: PromiseLike<unknown>): void {
       enqueue(p)
     },
   )
-}
-
-/** An `await`ed receive: match now from the mailbox, or register as the process's waiter. */
-export function waitAsync(
-  p: Proc,
-  op: ReceiveOp<unknown>,
-  resolve: (v: unknown) => void,
-  reject: (e: unknown) => void,
-): void {
-  if (!p.alive) {
-    reject(new ProcessTerminated(p.exitReason))
-    return
-  }
-  const mb = p.mailbox
-  const i = mb === null || mb.length === 0 ? -1 : scan(p, op)
-  if (i >= 0) {
-    const msg = i === 0 ? mb!.shift() : mb!.removeAt(i)
-    const prev = current
-    setCurrent(p)
-    try {
-      resolve(runHandler(op, op.matchedClause, msg))
-    } catch (e) {
-      reject(e)
-    } finally {
-      setCurrent(prev)
-    }
-    return
-  }
-  if (op.timeout === 0) {
-    try {
-      resolve(runAfter(op))
-    } catch (e) {
-      reject(e)
-    }
-    return
-  }
-  op.aw = { resolve, reject, proc: null, msg: undefined }
-  p.waiter = op
-  if (op.timeout > 0) op.timer = timers.add(op.timeout, onReceiveTimeout, p)
 }
 
 /**

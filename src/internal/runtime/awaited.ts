@@ -1,0 +1,86 @@
+import { ProcessTerminated } from '../errors.ts'
+import { Deque } from './deque.ts'
+import { current, type Proc, setCurrent } from './proc.ts'
+import { type ReceiveOp, runAfter, runHandler } from './receive.ts'
+import { onReceiveTimeout } from './receiveTimeout.ts'
+import { scan } from './scan.ts'
+import { timers, wake } from './scheduler.ts'
+
+/**
+ * `await receive(…)` in an async process body. The scheduler matches messages for it as for a
+ * generator's receive; when one matches (or the timeout fires) the op goes on the settle queue,
+ * and the scheduler settles it inside the process: the clause's handler runs there, then the
+ * promise resolves and the async body continues in a microtask.
+ */
+
+/** Awaited receives whose message (or timeout) came: settled in the process (settleAsync). */
+export const settleq = new Deque<ReceiveOp<unknown>>(16)
+
+export function enqueueSettle(op: ReceiveOp<unknown>): void {
+  settleq.push(op)
+  wake()
+}
+
+/**
+ * Completes an awaited receive: runs its clause's handler inside the process, then settles the
+ * promise (the async body continues in a microtask).
+ */
+export function settleAsync(op: ReceiveOp<unknown>): void {
+  const aw = op.aw!
+  const p = aw.proc!
+  const resolve = aw.resolve
+  const reject = aw.reject
+  op.aw = null
+  if (resolve === null || reject === null || !p.alive) return
+  const msg = aw.msg
+  setCurrent(p)
+  let v: unknown
+  try {
+    v = op.matchedClause < 0 ? runAfter(op) : runHandler(op, op.matchedClause, msg)
+  } catch (e) {
+    reject(e)
+    return
+  } finally {
+    setCurrent(null)
+  }
+  resolve(v)
+}
+
+/** An `await`ed receive: match now from the mailbox, or register as the process's waiter. */
+export function waitAsync(
+  p: Proc,
+  op: ReceiveOp<unknown>,
+  resolve: (v: unknown) => void,
+  reject: (e: unknown) => void,
+): void {
+  if (!p.alive) {
+    reject(new ProcessTerminated(p.exitReason))
+    return
+  }
+  const mb = p.mailbox
+  const i = mb === null || mb.length === 0 ? -1 : scan(p, op)
+  if (i >= 0) {
+    const msg = i === 0 ? mb!.shift() : mb!.removeAt(i)
+    const prev = current
+    setCurrent(p)
+    try {
+      resolve(runHandler(op, op.matchedClause, msg))
+    } catch (e) {
+      reject(e)
+    } finally {
+      setCurrent(prev)
+    }
+    return
+  }
+  if (op.timeout === 0) {
+    try {
+      resolve(runAfter(op))
+    } catch (e) {
+      reject(e)
+    }
+    return
+  }
+  op.aw = { resolve, reject, proc: null, msg: undefined }
+  p.waiter = op
+  if (op.timeout > 0) op.timer = timers.add(op.timeout, onReceiveTimeout, p)
+}

@@ -1,0 +1,185 @@
+import { createError } from '../errors.ts'
+import { Ref } from '../term/ref.ts'
+import { compile, isLiteral, type Matcher, refMark } from './match.ts'
+import { current, currentProc, KIND_GEN } from './proc.ts'
+import { After, Clause, K_LITERAL, K_MATCH, ReceiveOp } from './receive.ts'
+
+/**
+ * Building a receive from its arguments: patterns become a {@link ReceiveOp} of the cheapest
+ * kind that does the job, stable clause sets are compiled once, and a process's simple receives
+ * reuse its pooled op. The matching itself is the scheduler's (scan.ts, scheduler.ts `deliver`).
+ */
+
+/** A pattern that is the same value every time a receive runs: a literal or a ts-pattern matcher. */
+function isStable(x: unknown): boolean {
+  return (
+    isLiteral(x) ||
+    (typeof x === 'object' && x !== null && (x as Record<symbol, unknown>)[TS_PATTERN] !== undefined)
+  )
+}
+const TS_PATTERN = Symbol.for('@ts-pattern/matcher')
+
+/**
+ * Compiled multi-clause receives whose patterns are all stable (`receive(P.number, 'stop')`),
+ * keyed by their first pattern. Why: such a receive sits in a loop, and compiling its clauses on
+ * every message (closures and arrays) cost more than matching them. Bounded: cleared when full.
+ */
+const clauseCache = new Map<unknown, ClauseEntry>()
+interface ClauseEntry {
+  readonly items: readonly unknown[]
+  readonly ms: Matcher[]
+}
+let lastEntry: ClauseEntry | null = null
+
+/**
+ * The op for a two- or three-pattern receive whose patterns were compiled before, without
+ * copying the arguments into an array first; null when not cached.
+ */
+export function cachedReceive(n: number, a: unknown, b: unknown, c: unknown): ReceiveOp<unknown> | null {
+  let e = lastEntry
+  // Why a one-entry memo before the Map: the receive in a loop asks for the same clauses every
+  // time (and a ring's thousands of processes all ask for one), and comparing three references
+  // costs less than hashing the first one.
+  if (
+    e === null ||
+    e.items[0] !== a ||
+    e.items.length !== n ||
+    e.items[1] !== b ||
+    (n === 3 && e.items[2] !== c)
+  ) {
+    e = clauseCache.get(a) ?? null
+    if (e === null || e.items.length !== n || e.items[1] !== b || (n === 3 && e.items[2] !== c)) return null
+    lastEntry = e
+  }
+  const p = current
+  if (p !== null && p.kind === KIND_GEN) {
+    const op = p.op
+    if (op !== null && op.m === e.ms && reusable(op)) return op
+    return (p.op = new ReceiveOp(e.ms, null, -1, null, -1))
+  }
+  return new ReceiveOp(e.ms, null, -1, null, -1)
+}
+
+/**
+ * A process's pooled receive (`Proc.op`) may serve the next receive of the same content: same
+ * kind and pattern identity (checked by the caller) and not being awaited. Only the pool makes
+ * pooled ops, always without timeout, scan mark or handlers, so no timer is ever armed on one.
+ * Why this is safe: a generator process has at most one receive in flight, and an op is only
+ * handed out again for a receive it is indistinguishable from, so code that keeps an op (a
+ * receive hoisted out of a loop) and yields it later still gets the same receive.
+ */
+function reusable(op: ReceiveOp<unknown>): boolean {
+  return op.aw === null
+}
+
+/** The process's pooled op if it is this receive (kind K_MATCH or K_LITERAL, value `m`), else a new one. */
+function pooledOp(kind: 1 | 2, m: unknown): ReceiveOp<unknown> {
+  const p = current
+  if (p !== null && p.kind === KIND_GEN) {
+    const op = p.op
+    if (op !== null && op.kind === kind && op.m === m && reusable(op)) return op
+    return (p.op =
+      kind === K_MATCH ? ReceiveOp.single(m as Matcher, -1, null, -1) : ReceiveOp.literal(m, -1, null))
+  }
+  return kind === K_MATCH ? ReceiveOp.single(m as Matcher, -1, null, -1) : ReceiveOp.literal(m, -1, null)
+}
+
+/** `receive(value)` of one literal (no timeout). */
+export function literalReceive(value: unknown): ReceiveOp<unknown> {
+  return pooledOp(K_LITERAL, value)
+}
+
+function cachedMatchers(items: readonly unknown[], count: number): Matcher[] | null {
+  const e = clauseCache.get(items[0])
+  if (e === undefined || e.items.length !== count) return null
+  for (let i = 1; i < count; i++) if (e.items[i] !== items[i]) return null
+  return e.ms
+}
+
+/** The op for a single pattern (no `on`/`after` around it). */
+function singleOp(it: unknown, timeout: number, afterFn: (() => unknown) | null): ReceiveOp<unknown> {
+  const owner = currentProc()
+  if (Array.isArray(it) && it.length === 2) {
+    const r = it[0]
+    if (r instanceof Ref) {
+      let mark = owner === null || r.owner !== owner ? -1 : r.mark
+      const y = it[1]
+      if (y instanceof Ref && owner !== null && y.owner === owner && y.mark > mark) mark = y.mark
+      return ReceiveOp.refPair(r, compile(y), timeout, afterFn, mark)
+    }
+  }
+  const mark = owner === null ? -1 : refMark(it, owner)
+  if (timeout === -1 && afterFn === null && mark === -1) return pooledOp(K_MATCH, compile(it))
+  return ReceiveOp.single(compile(it), timeout, afterFn, mark)
+}
+
+/** The op for `receive(pattern)` with one pattern (no array of items needed). */
+export function makeSingle(it: unknown): ReceiveOp<unknown> {
+  if (it instanceof Clause || it instanceof After) return makeReceive([it], makeSingle)
+  return singleOp(it, -1, null)
+}
+
+/** Builds the op for `receive(...items)`. */
+export function makeReceive(items: readonly unknown[], caller: Function): ReceiveOp<unknown> {
+  const n = items.length
+  if (n === 0) return new ReceiveOp(null, null, -1, null, -1)
+  const last = items[n - 1]
+  let timeout = -1
+  let afterFn: (() => unknown) | null = null
+  let count = n
+  if (last instanceof After) {
+    timeout = last.ms
+    afterFn = last.handler
+    count = n - 1
+  }
+  // The common shapes first: one literal, or one pattern, no handler.
+  if (count === 1) {
+    const it = items[0]
+    if (isLiteral(it)) return ReceiveOp.literal(it, timeout, afterFn)
+    if (!(it instanceof Clause) && !(it instanceof After)) return singleOp(it, timeout, afterFn)
+  }
+  if (count === 0) {
+    // receive(after(ms)): matches nothing, just waits (S5).
+    return new ReceiveOp([], [], timeout, afterFn, -1)
+  }
+  const cached = cachedMatchers(items, count)
+  if (cached !== null) return new ReceiveOp(cached, null, timeout, afterFn, -1)
+  const matchers: Matcher[] = []
+  let handlers: (((m: any) => unknown) | null)[] | null = null
+  let mark = Number.POSITIVE_INFINITY
+  let stable = true
+  const owner = currentProc()
+  for (let i = 0; i < count; i++) {
+    const it = items[i]
+    if (it instanceof After) {
+      throw createError('ERR_BEAMISH_BADARG', 'after(…) must be the last argument of receive', caller)
+    }
+    if (it instanceof Clause) {
+      stable = false
+      matchers.push(it.match)
+      if (it.handler !== null) {
+        handlers ??= new Array(i).fill(null)
+      }
+      handlers?.push(it.handler)
+      mark = Math.min(mark, owner === null ? -1 : refMark(it.pattern, owner))
+    } else {
+      if (stable && !isStable(it)) stable = false
+      matchers.push(compile(it))
+      handlers?.push(null)
+      mark = Math.min(mark, owner === null ? -1 : refMark(it, owner))
+    }
+  }
+  if (stable) {
+    if (clauseCache.size >= 256) {
+      clauseCache.clear()
+      lastEntry = null
+    }
+    clauseCache.set(items[0], { items: items.slice(0, count), ms: matchers })
+  }
+  return new ReceiveOp(matchers, handlers, timeout, afterFn, mark === Number.POSITIVE_INFINITY ? -1 : mark)
+}
+
+/** A receive that matches nothing and just waits `ms` (S5): `Process.sleep`. */
+export function makeSleep(ms: number): ReceiveOp<undefined> {
+  return new ReceiveOp<undefined>([], [], ms, null, -1)
+}
