@@ -1,7 +1,19 @@
 import { ExitError, ProcessTerminated } from './errors.ts'
 import { inspect } from './format.ts'
 import { type From, type Name, registerName, reply, unregisterName } from './gen.ts'
-import { reportTermination } from './genServerReport.ts'
+import {
+  AsyncFunction,
+  BlockingTerminate,
+  invoke,
+  isThenable,
+  moduleName,
+  NONE,
+  procLabel,
+  StopSignal,
+  settle,
+  stopServer,
+  system,
+} from './genServerStop.ts'
 import { log } from './logger.ts'
 import { exitWith, initAck, type StartCtx } from './procLib.ts'
 import { asyncStorage, currentProc, type Proc, REACTOR_START, type Reactor } from './runtime/proc.ts'
@@ -36,21 +48,7 @@ export interface Status {
   readonly reason?: unknown
 }
 
-const NONE = Symbol('none')
 const TIMEOUT = Symbol('timeout')
-const AsyncFunction = Object.getPrototypeOf(async () => {}).constructor
-
-export function moduleName(mod: Module): string {
-  if (typeof mod.name === 'string' && mod.name !== '') return mod.name
-  const ctor = (mod as object).constructor
-  return ctor !== Object && typeof ctor?.name === 'string' ? ctor.name : 'GenServer'
-}
-
-/** Calls a callback; async callbacks run inside the process's async context so `await` keeps it. */
-function invoke(p: Proc, mod: Module, fn: Function, args: unknown[]): unknown {
-  if (fn instanceof AsyncFunction) return asyncStorage().run(p, () => fn.apply(mod, args))
-  return fn.apply(mod, args)
-}
 
 /** `invoke` for two-argument callbacks without an arguments array (cast and info are hot). */
 function invoke2(p: Proc, mod: Module, fn: Function, isAsync: boolean, a: unknown, b: unknown): unknown {
@@ -58,26 +56,8 @@ function invoke2(p: Proc, mod: Module, fn: Function, isAsync: boolean, a: unknow
   return fn.call(mod, a, b)
 }
 
-function isThenable(x: unknown): x is PromiseLike<unknown> {
-  return x !== null && typeof x === 'object' && typeof (x as PromiseLike<unknown>).then === 'function'
-}
-
-/** Resolves an async or generator callback result inside the loop (slow path only). */
-function* settle(r: unknown): Generator<unknown, unknown, unknown> {
-  if (isGenerator(r)) return yield* r
-  return yield r
-}
-
-function abnormal(reason: unknown): boolean {
-  return !(
-    reason === 'normal' ||
-    reason === 'shutdown' ||
-    (Array.isArray(reason) && reason.length === 2 && reason[0] === 'shutdown')
-  )
-}
-
-/** Parses an `init` result; throws ExitError for `stop`/bad returns after acking. */
-type Timeout = number // -1 = infinity
+/** Milliseconds; -1 = infinity. */
+type Timeout = number
 
 interface Next {
   timeout: Timeout
@@ -311,45 +291,6 @@ class ServerLoop implements Reactor {
 
 const timeoutMsg = (): unknown => TIMEOUT
 
-/** Thrown once `terminate` has run: passes the loop's own catch and ends the process with its reason. */
-class StopSignal extends ExitError {}
-
-/**
- * Thrown by {@link stopServer} when `terminate` is a generator or async function: the loop
- * (itself a generator) then runs it to completion with `yield*`, as the BEAM's terminate/2 runs
- * to its end before the exit. Why: a behaviour built on GenServer may have to wait in
- * `terminate` (a supervisor waits for each child's DOWN while shutting its children down), and
- * only the loop can block. Plain `terminate`s keep the synchronous path.
- */
-class BlockingTerminate {
-  readonly gen: Generator<unknown, unknown, unknown> | PromiseLike<unknown>
-  readonly reason: unknown
-  readonly state: unknown
-  readonly lastMsg: unknown
-  constructor(
-    gen: Generator<unknown, unknown, unknown> | PromiseLike<unknown>,
-    reason: unknown,
-    state: unknown,
-    lastMsg: unknown,
-  ) {
-    this.gen = gen
-    this.reason = reason
-    this.state = state
-    this.lastMsg = lastMsg
-  }
-
-  *finish(p: Proc, mod: Module, name: Name | undefined): Generator<unknown, never, unknown> {
-    let finalReason = this.reason
-    try {
-      yield* settle(this.gen)
-    } catch (e) {
-      finalReason = crashReason(e, p)
-      if (p.ext !== null) p.ext.crash = undefined
-    }
-    return endStop(p, mod, finalReason, this.state, this.lastMsg, name)
-  }
-}
-
 /** What a `handleCall` returned (already settled) → the new state; replies as it says. */
 function callResult(
   p: Proc,
@@ -395,88 +336,4 @@ function noreply(
   return stopServer(p, mod, ['bad_return_value', r], state, msg, name)
 }
 
-/** Runs `terminate`, reports an abnormal stop like Elixir does, and ends the process. */
-function stopServer(
-  p: Proc,
-  mod: Module,
-  reason: unknown,
-  state: unknown,
-  lastMsg: unknown,
-  name: Name | undefined,
-): never {
-  let finalReason = reason
-  if (mod.terminate !== undefined) {
-    let r: unknown
-    try {
-      // A generator or async terminate may block: the loop runs it (see BlockingTerminate).
-      r = invoke(p, mod, mod.terminate, [reason, state])
-    } catch (e) {
-      finalReason = crashReason(e, p)
-      if (p.ext !== null) p.ext.crash = undefined
-    }
-    if (isGenerator(r) || isThenable(r)) throw new BlockingTerminate(r, reason, state, lastMsg)
-  }
-  return endStop(p, mod, finalReason, state, lastMsg, name)
-}
-
-/** The end of every stop: release the name, report an abnormal reason, exit. */
-function endStop(
-  p: Proc,
-  mod: Module,
-  finalReason: unknown,
-  state: unknown,
-  lastMsg: unknown,
-  name: Name | undefined,
-): never {
-  unregisterName(name, p.pid)
-  if (abnormal(finalReason))
-    reportTermination(p, mod, name, finalReason, state, lastMsg === NONE ? undefined : [lastMsg])
-  throw new StopSignal(finalReason)
-}
-
-/** System messages (OTP's `sys`): state inspection and replacement, and orderly termination. */
-function system(
-  p: Proc,
-  mod: Module,
-  from: From,
-  req: unknown,
-  state: unknown,
-  name: Name | undefined,
-): unknown {
-  if (req === 'getState') {
-    reply(from, state)
-    return state
-  }
-  if (Array.isArray(req) && req[0] === 'replaceState' && typeof req[1] === 'function') {
-    let s = state
-    try {
-      s = (req[1] as (s: unknown) => unknown)(state)
-      reply(from, s)
-    } catch (e) {
-      // sys:replace_state's shape; the caller rethrows `e`. Why not crashReason: this process
-      // does not crash, and a recorded crash would be reported when it later exits.
-      reply(from, ['error', ['callback_failed', ['GenServer', 'replaceState'], e]])
-      return state
-    }
-    return s
-  }
-  if (req === 'getStatus') {
-    const shown = mod.formatStatus ? mod.formatStatus({ state }).state : state
-    reply(from, { pid: p.pid, module: moduleName(mod), name: serverLabel(p, mod, name), state: shown })
-    return state
-  }
-  if (Array.isArray(req) && req[0] === 'terminate') stopServer(p, mod, req[1], state, NONE, name)
-  reply(from, ['error', ['unknown_system_msg', req]])
-  return state
-}
-
-/** How Elixir names a server in its messages: its registered name, else its pid. */
-function procLabel(p: Proc, name: Name | undefined): string {
-  return typeof name === 'string' ? name : String(p.pid)
-}
-
-export function serverLabel(p: Proc, mod: Module, name: Name | undefined): string {
-  if (typeof name === 'string') return name
-  if (name !== undefined) return inspect(name)
-  return `${moduleName(mod)} ${p.pid}`
-}
+export { moduleName, serverLabel } from './genServerStop.ts'

@@ -1,0 +1,174 @@
+import { ExitError } from './errors.ts'
+import { inspect } from './format.ts'
+import { type From, type Name, reply, unregisterName } from './gen.ts'
+import type { Module } from './genServer.ts'
+import { reportTermination } from './genServerReport.ts'
+import { asyncStorage, type Proc } from './runtime/proc.ts'
+import { isGenerator } from './runtime/scheduler.ts'
+import { crashReason } from './runtime/signals.ts'
+
+/**
+ * The GenServer's callbacks off the message hot path: calling them (async ones inside the
+ * process's async context), how a server stops (`terminate`, the crash report, the exit), and
+ * system messages. The loop itself is genServer.ts.
+ */
+
+/** No message yet (the last message a crash report names). */
+export const NONE = Symbol('none')
+export const AsyncFunction = Object.getPrototypeOf(async () => {}).constructor
+
+/** How messages and reports name a callback module: its `name`, its class's name, or GenServer. */
+export function moduleName(mod: Module): string {
+  if (typeof mod.name === 'string' && mod.name !== '') return mod.name
+  const ctor = (mod as object).constructor
+  return ctor !== Object && typeof ctor?.name === 'string' ? ctor.name : 'GenServer'
+}
+
+/** Calls a callback; async callbacks run inside the process's async context so `await` keeps it. */
+export function invoke(p: Proc, mod: Module, fn: Function, args: unknown[]): unknown {
+  if (fn instanceof AsyncFunction) return asyncStorage().run(p, () => fn.apply(mod, args))
+  return fn.apply(mod, args)
+}
+
+export function isThenable(x: unknown): x is PromiseLike<unknown> {
+  return x !== null && typeof x === 'object' && typeof (x as PromiseLike<unknown>).then === 'function'
+}
+
+/** Resolves an async or generator callback result inside the loop (slow path only). */
+export function* settle(r: unknown): Generator<unknown, unknown, unknown> {
+  if (isGenerator(r)) return yield* r
+  return yield r
+}
+
+export function abnormal(reason: unknown): boolean {
+  return !(
+    reason === 'normal' ||
+    reason === 'shutdown' ||
+    (Array.isArray(reason) && reason.length === 2 && reason[0] === 'shutdown')
+  )
+}
+
+/** Thrown once `terminate` has run: passes the loop's own catch and ends the process with its reason. */
+export class StopSignal extends ExitError {}
+
+/**
+ * Thrown by {@link stopServer} when `terminate` is a generator or async function: the loop then
+ * hands the process to `finish`, a generator that runs it to completion, as the BEAM's
+ * terminate/2 runs to its end before the exit. Why: a behaviour built on GenServer may have to
+ * wait in `terminate` (a supervisor waits for each child's DOWN while shutting its children
+ * down). Plain `terminate`s keep the synchronous path.
+ */
+export class BlockingTerminate {
+  readonly gen: Generator<unknown, unknown, unknown> | PromiseLike<unknown>
+  readonly reason: unknown
+  readonly state: unknown
+  readonly lastMsg: unknown
+  constructor(
+    gen: Generator<unknown, unknown, unknown> | PromiseLike<unknown>,
+    reason: unknown,
+    state: unknown,
+    lastMsg: unknown,
+  ) {
+    this.gen = gen
+    this.reason = reason
+    this.state = state
+    this.lastMsg = lastMsg
+  }
+
+  *finish(p: Proc, mod: Module, name: Name | undefined): Generator<unknown, never, unknown> {
+    let finalReason = this.reason
+    try {
+      yield* settle(this.gen)
+    } catch (e) {
+      finalReason = crashReason(e, p)
+      if (p.ext !== null) p.ext.crash = undefined
+    }
+    return endStop(p, mod, finalReason, this.state, this.lastMsg, name)
+  }
+}
+
+/** Runs `terminate`, reports an abnormal stop like Elixir does, and ends the process. */
+export function stopServer(
+  p: Proc,
+  mod: Module,
+  reason: unknown,
+  state: unknown,
+  lastMsg: unknown,
+  name: Name | undefined,
+): never {
+  let finalReason = reason
+  if (mod.terminate !== undefined) {
+    let r: unknown
+    try {
+      // A generator or async terminate may block: the loop runs it (see BlockingTerminate).
+      r = invoke(p, mod, mod.terminate, [reason, state])
+    } catch (e) {
+      finalReason = crashReason(e, p)
+      if (p.ext !== null) p.ext.crash = undefined
+    }
+    if (isGenerator(r) || isThenable(r)) throw new BlockingTerminate(r, reason, state, lastMsg)
+  }
+  return endStop(p, mod, finalReason, state, lastMsg, name)
+}
+
+/** The end of every stop: release the name, report an abnormal reason, exit. */
+export function endStop(
+  p: Proc,
+  mod: Module,
+  finalReason: unknown,
+  state: unknown,
+  lastMsg: unknown,
+  name: Name | undefined,
+): never {
+  unregisterName(name, p.pid)
+  if (abnormal(finalReason))
+    reportTermination(p, mod, name, finalReason, state, lastMsg === NONE ? undefined : [lastMsg])
+  throw new StopSignal(finalReason)
+}
+
+/** System messages (OTP's `sys`): state inspection and replacement, and orderly termination. */
+export function system(
+  p: Proc,
+  mod: Module,
+  from: From,
+  req: unknown,
+  state: unknown,
+  name: Name | undefined,
+): unknown {
+  if (req === 'getState') {
+    reply(from, state)
+    return state
+  }
+  if (Array.isArray(req) && req[0] === 'replaceState' && typeof req[1] === 'function') {
+    let s = state
+    try {
+      s = (req[1] as (s: unknown) => unknown)(state)
+      reply(from, s)
+    } catch (e) {
+      // sys:replace_state's shape; the caller rethrows `e`. Why not crashReason: this process
+      // does not crash, and a recorded crash would be reported when it later exits.
+      reply(from, ['error', ['callback_failed', ['GenServer', 'replaceState'], e]])
+      return state
+    }
+    return s
+  }
+  if (req === 'getStatus') {
+    const shown = mod.formatStatus ? mod.formatStatus({ state }).state : state
+    reply(from, { pid: p.pid, module: moduleName(mod), name: serverLabel(p, mod, name), state: shown })
+    return state
+  }
+  if (Array.isArray(req) && req[0] === 'terminate') stopServer(p, mod, req[1], state, NONE, name)
+  reply(from, ['error', ['unknown_system_msg', req]])
+  return state
+}
+
+/** How Elixir names a server in its messages: its registered name, else its pid. */
+export function procLabel(p: Proc, name: Name | undefined): string {
+  return typeof name === 'string' ? name : String(p.pid)
+}
+
+export function serverLabel(p: Proc, mod: Module, name: Name | undefined): string {
+  if (typeof name === 'string') return name
+  if (name !== undefined) return inspect(name)
+  return `${moduleName(mod)} ${p.pid}`
+}
