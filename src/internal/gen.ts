@@ -178,14 +178,14 @@ export function* doCall(
   timeoutArg: unknown,
   kind: '$gen_call' | 'system' = '$gen_call',
 ): Generator<unknown, unknown, unknown> {
-  return yield* new Call(self(doCall), server, request, timeout, mod, timeoutArg, kind)
+  return yield* new Call().start(self(doCall), server, request, timeout, mod, timeoutArg, kind)
 }
 
 /**
  * `call(server, request, timeout)`, OTP 25's protocol: the caller monitors the server with an
  * alias, sends `$gen_call` tagged `[alias | mref]` and waits for the reply or the DOWN; on timeout
  * it removes the monitor and alias, so a late reply is dropped before it reaches the mailbox
- * (AL2). The request goes out when the object is made; the object is then the K_CUSTOM receive
+ * (AL2). The request goes out in `start`; the object is then the K_CUSTOM receive
  * for the reply. Why one object: a generator, closures and arrays per call cost more than the
  * rest of a call. A failure found before sending (noproc, calling_self) becomes a receive with
  * timeout 0 whose expiry throws it, so it surfaces where the call is yielded or awaited.
@@ -209,17 +209,8 @@ class Call extends ReceiveOp<unknown> implements CustomReceive {
    */
   declare free: boolean
 
-  constructor(
-    p: Proc,
-    server: ServerRef,
-    request: unknown,
-    timeout: number,
-    mod: string,
-    timeoutArg: unknown,
-    kind: '$gen_call' | 'system' = '$gen_call',
-  ) {
-    super(null, null, timeout, null, -1)
-    this.start(p, server, request, timeout, mod, timeoutArg, kind)
+  constructor() {
+    super(null, null, -1, null, -1)
   }
 
   /** Sends the request and sets the receive up for its reply (also when the object is reused). */
@@ -236,12 +227,7 @@ class Call extends ReceiveOp<unknown> implements CustomReceive {
     this.m = this
     this.hs = CUSTOM_HANDLERS
     this.timeout = timeout
-    this.started = false
-    this.done = false
-    this.value = this
-    this.matchedClause = 0
-    this.timer = null
-    this.aw = null
+    this.resetFlight()
     this.free = false
     this.p = p
     this.server = server
@@ -333,7 +319,7 @@ export function call<R>(
     const pooled = x.call as Call | null
     if (pooled?.free)
       return pooled.start(p, server, request, timeout, mod, timeoutArg, '$gen_call') as unknown as Receive<R>
-    const c = new Call(p, server, request, timeout, mod, timeoutArg)
+    const c = new Call().start(p, server, request, timeout, mod, timeoutArg, '$gen_call')
     x.call = c
     return c as unknown as Receive<R>
   }

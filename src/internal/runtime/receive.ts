@@ -147,6 +147,11 @@ export class ReceiveOp<T = unknown> {
     this.timeout = timeout
     this.afterFn = afterFn
     this.mark = mark
+    this.resetFlight()
+  }
+
+  /** The state of one wait in this receive, fresh (also for an op made ready to wait again). */
+  protected resetFlight(): void {
     this.started = false
     this.done = false
     this.value = this

@@ -199,57 +199,47 @@ function runGen(p: Proc): void {
   }
   for (;;) {
     let op: unknown
-    if (p.kind === KIND_GEN) {
-      let r: IteratorResult<unknown, unknown>
-      try {
-        r =
+    let done = false
+    try {
+      if (p.kind === KIND_GEN) {
+        const r =
           mode === RESUME_NEXT
             ? GEN_NEXT.call(gen as Generator, input)
             : GEN_THROW.call(gen as Generator, input)
-      } catch (e) {
-        // P7: an exit signal that arrived while it ran (DOOMED) wins over the later exception.
-        if (p.status === RUNNING) terminate(p, crashReason(e, p))
-        else if (p.status === DOOMED) terminate(p, p.exitReason)
-        return
-      }
-      p.reductions++
-      if (p.status !== RUNNING) {
-        // Terminated while running (e.g. exit(self(), 'kill')), or an exit signal came in (DOOMED).
-        if (p.status === DOOMED) terminate(p, p.exitReason)
-        return
-      }
-      if (r.done === true) {
-        const x = p.ext
-        if (x !== null && x.onReturn !== null) x.onReturn(r.value)
-        terminate(p, 'normal')
-        return
-      }
-      op = r.value
-    } else {
-      try {
+        done = r.done === true
+        op = r.value
+      } else {
         // A reactor has no receive clauses that could throw into it: an error here is its own.
         if (mode !== RESUME_NEXT) throw input
         op = (gen as Reactor).react(input)
-      } catch (e) {
-        if (p.status === RUNNING) terminate(p, crashReason(e, p))
-        else if (p.status === DOOMED) terminate(p, p.exitReason)
-        return
       }
-      p.reductions++
-      if (p.status !== RUNNING) {
-        if (p.status === DOOMED) terminate(p, p.exitReason)
-        return
-      }
-      if (!(op instanceof ReceiveOp) && isGenerator(op)) {
-        // The reactor hands over to a generator (a callback that blocks); it comes back with
-        // a TailCall to the reactor, or ends the process.
-        p.kind = KIND_GEN
-        gen = op
-        p.gen = op
-        input = undefined
-        mode = RESUME_NEXT
-        continue
-      }
+    } catch (e) {
+      // P7: an exit signal that arrived while it ran (DOOMED) wins over the later exception.
+      if (p.status === RUNNING) terminate(p, crashReason(e, p))
+      else if (p.status === DOOMED) terminate(p, p.exitReason)
+      return
+    }
+    p.reductions++
+    if (p.status !== RUNNING) {
+      // Terminated while running (e.g. exit(self(), 'kill')), or an exit signal came in (DOOMED).
+      if (p.status === DOOMED) terminate(p, p.exitReason)
+      return
+    }
+    if (done) {
+      const x = p.ext
+      if (x !== null && x.onReturn !== null) x.onReturn(op)
+      terminate(p, 'normal')
+      return
+    }
+    if (p.kind === KIND_REACTOR && !(op instanceof ReceiveOp) && isGenerator(op)) {
+      // The reactor hands over to a generator (a callback that blocks); it comes back with a
+      // TailCall to the reactor, or ends the process.
+      p.kind = KIND_GEN
+      gen = op
+      p.gen = op
+      input = undefined
+      mode = RESUME_NEXT
+      continue
     }
     if (op instanceof ReceiveOp) {
       const mb = p.mailbox
