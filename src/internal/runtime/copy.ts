@@ -2,6 +2,7 @@ import { createError } from '../errors.ts'
 import { Atom } from '../term/atom.ts'
 import { Pid } from '../term/pid.ts'
 import { Ref } from '../term/ref.ts'
+import { Proc } from './proc.ts'
 
 /**
  * Message isolation, as the BEAM copies every message between processes.
@@ -21,6 +22,8 @@ export function copyMessage(m: unknown): unknown {
 
 const MAX_DEPTH = 10_000
 const PID_PROTO: object = Pid.prototype
+// A local pid is its process record (a Pid subclass).
+const PROC_PROTO: object = Proc.prototype
 const REF_PROTO: object = Ref.prototype
 const ATOM_PROTO: object = Atom.prototype
 
@@ -28,7 +31,7 @@ const ATOM_PROTO: object = Atom.prototype
 function elem(e: unknown, depth: number): unknown {
   if (typeof e !== 'object' || e === null) return e
   const proto = Object.getPrototypeOf(e)
-  if (proto === REF_PROTO || proto === PID_PROTO || proto === ATOM_PROTO) return e
+  if (proto === PROC_PROTO || proto === REF_PROTO || proto === PID_PROTO || proto === ATOM_PROTO) return e
   return copy(e, depth + 1)
 }
 
@@ -63,7 +66,7 @@ function copy(v: unknown, depth: number): unknown {
   }
   const proto = Object.getPrototypeOf(v)
   // The handles found in most messages, answered before the instanceof chain below.
-  if (proto === PID_PROTO || proto === REF_PROTO || proto === ATOM_PROTO) return v
+  if (proto === PROC_PROTO || proto === PID_PROTO || proto === REF_PROTO || proto === ATOM_PROTO) return v
   if (proto === Object.prototype || proto === null) {
     if (Object.isFrozen(v)) return v
     const out: Record<string, unknown> = proto === null ? Object.create(null) : {}

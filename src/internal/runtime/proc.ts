@@ -124,38 +124,43 @@ export class ProcExt {
   call: object | null = null
 }
 
-export class Proc {
-  // Field order is layout: the fields every message hop reads or writes come first, so that
-  // they share the object's first two cache lines (a 10,000-process ring touches a cold
-  // process record on every hop).
-  readonly pid: Pid
-  status: Status = RUNNABLE
-  kind: 0 | 1 | 2 | 3 = KIND_GEN
+/**
+ * A local process: its runtime record *is* its pid. Why one object: a million processes pay
+ * for every object and header (one allocation and ~32 bytes less per process than a separate
+ * pid), and `send` reaches the process from the pid with no indirection.
+ */
+export class Proc extends Pid {
+  // Field order is layout: after the pid's four fields, the ones every message hop reads or
+  // writes come first, so that they share the object's first two cache lines (a
+  // 10,000-process ring touches a cold process record on every hop). `declare`d and set in the
+  // constructor, for the reason given on Pid.
+  declare status: Status
+  declare kind: 0 | 1 | 2 | 3
   /** The generator being driven (KIND_GEN), or the reactor (KIND_REACTOR). */
-  gen: Generator<unknown, unknown, unknown> | Reactor | null = null
-  mailbox: Deque<unknown> | null = null
+  declare gen: Generator<unknown, unknown, unknown> | Reactor | null
+  declare mailbox: Deque<unknown> | null
   /** Messages ever appended (for ref marks); counts messages handed straight to a waiter too. */
-  appended = 0
+  declare appended: number
   /** The receive this process is blocked in (generator yield or awaited op). */
-  waiter: ReceiveOp<unknown> | null = null
+  declare waiter: ReceiveOp<unknown> | null
   /**
    * The process's last simple receive, reused by the next identical one (`receive()`,
    * `receive(P.number)`, `receive(P.number, 'stop')`…; see receive.ts `reusable`). Why pooled:
    * these are the receives of rings, ping-pong and server loops, and a process only ever waits
    * in one receive at a time, so one op per process saves an allocation per message.
    */
-  op: ReceiveOp<unknown> | null = null
-  resumeMode: ResumeMode = RESUME_NEXT
+  declare op: ReceiveOp<unknown> | null
+  declare resumeMode: ResumeMode
   /**
    * What the process resumes with: the message or value (RESUME_NEXT), the error
    * (RESUME_THROW), the receive whose handler or `after` must run first (RESUME_MATCHED /
    * RESUME_TIMEOUT); while PARKED, the promise it waits for; before it starts (KIND_START), its body.
    */
-  resumeValue: unknown = undefined
-  reductions = 0
-  ext: ProcExt | null = null
-  trapExit = false
-  parent: Pid | null
+  declare resumeValue: unknown
+  declare reductions: number
+  declare ext: ProcExt | null
+  declare trapExit: boolean
+  declare parent: Pid | null
   /**
    * The initial call: the function the process was spawned with, named (`name/arity`, see
    * `initialCallOf` below) only when asked or once the process outlives its first run. Why
@@ -163,12 +168,32 @@ export class Proc {
    * short-lived process (skynet: 1,118 vs 1,008 ms). Why not kept as a function for good: a
    * closure holds the spawner's variables, and a million long-lived processes would pay for that.
    */
-  initialCall: string | Function = ''
-  exitReason: unknown = undefined
+  declare initialCall: string | Function
+  declare exitReason: unknown
 
-  constructor(pid: Pid, parent: Pid | null) {
-    this.pid = pid
+  constructor(id: number, serial: number, parent: Pid | null) {
+    super(localNode, id, serial, null)
+    this.proc = this
+    this.status = RUNNABLE
+    this.kind = KIND_GEN
+    this.gen = null
+    this.mailbox = null
+    this.appended = 0
+    this.waiter = null
+    this.op = null
+    this.resumeMode = RESUME_NEXT
+    this.resumeValue = undefined
+    this.reductions = 0
+    this.ext = null
+    this.trapExit = false
     this.parent = parent
+    this.initialCall = ''
+    this.exitReason = undefined
+  }
+
+  /** The process's pid: the record itself (see {@link Pid}). */
+  get pid(): Pid {
+    return this
   }
 
   x(): ProcExt {
@@ -251,7 +276,8 @@ let serial = 0
 // be named somewhere (and NEW_PID_EXT's 32-bit ID field holds both, even without V4_NC).
 const MAX_ID = 0x3fffff
 
-export function newPid(): Pid {
+/** A new local process record (and so a new pid), not yet in the table. */
+export function newProc(parent: Pid | null): Proc {
   let id = nextId
   for (;;) {
     if (id > MAX_ID) {
@@ -262,7 +288,7 @@ export function newPid(): Pid {
     id++
   }
   nextId = id + 1
-  return new Pid(localNode, id, serial)
+  return new Proc(id, serial, parent)
 }
 
 export function procOf(pid: Pid): Proc | null {

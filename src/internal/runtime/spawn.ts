@@ -4,7 +4,7 @@ import { Pid } from '../term/pid.ts'
 import { Ref } from '../term/ref.ts'
 import { copyMessage } from './copy.ts'
 import { checkName, names, register } from './names.ts'
-import { currentProc, EXITING, KIND_START, newPid, Proc, type Proc as ProcT, table } from './proc.ts'
+import { currentProc, EXITING, KIND_START, newProc, type Proc as ProcT, table } from './proc.ts'
 import { transport } from './remote.ts'
 import { deliver, enqueue } from './scheduler.ts'
 import { link, monitor, sendAlias } from './signals.ts'
@@ -102,10 +102,9 @@ export function spawnProc(
       )
     }
   }
-  const pid = newPid()
-  const p = new Proc(pid, parent === null ? null : parent.pid)
-  pid.proc = p
-  table.set(pid.id, p)
+  const p = newProc(parent === null ? null : parent.pid)
+  const pid = p.pid
+  table.set(p.id, p)
   p.initialCall = body
   if (opts.trapExit === true) p.trapExit = true
   if (opts.label !== undefined) p.x().label = opts.label

@@ -6,16 +6,20 @@ import { localNode, type NodeRef } from './nodeRef.ts'
  *
  * Pids compare by value with {@link Pid.equals}; the runtime also guarantees one `Pid` object per
  * local process, and distribution interns remote pids, so `===` works for pids you received.
+ * A local process's pid is its runtime record (a subclass), whose other fields are internal.
  */
 export class Pid {
-  readonly node: NodeRef
-  readonly id: number
-  readonly serial: number
+  // `declare`d and set in the constructor: a local process record extends Pid, and base-class
+  // field initializers would run as a separate, slower step on every spawn.
+  declare readonly node: NodeRef
+  declare readonly id: number
+  declare readonly serial: number
   /**
-   * @internal The live process behind a local pid, or `null` once it has exited (or for remote
-   * pids). Why a direct pointer: it makes `send` a field read instead of a table lookup.
+   * @internal The live process behind a local pid (the pid object itself: a local process's
+   * record *is* its pid), or `null` once it has exited (and for remote pids). Why a direct
+   * pointer: it makes `send` a field read instead of a table lookup.
    */
-  proc: unknown
+  declare proc: unknown
 
   constructor(node: NodeRef, id: number, serial: number, proc: unknown = null) {
     this.node = node
