@@ -167,6 +167,7 @@ export class Proc extends Pid {
    * not named at spawn: reading a function's name and arity costs ~30 ns, a tenth of a whole
    * short-lived process (skynet: 1,118 vs 1,008 ms). Why not kept as a function for good: a
    * closure holds the spawner's variables, and a million long-lived processes would pay for that.
+   * Cleared when the process exits (its pid may outlive it).
    */
   declare initialCall: string | Function
   declare exitReason: unknown

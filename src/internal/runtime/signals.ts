@@ -51,6 +51,8 @@ function finish(p: Proc): void {
   p.gen = null
   p.resumeValue = undefined
   p.mailbox = null
+  // A dead process's pid may be kept for long; what it ran (a closure, perhaps) need not be.
+  p.initialCall = ''
   const x = p.ext
   // P5: directly visible resources (the name) go before any EXIT/DOWN is sent.
   if (x !== null && x.name !== null) {
