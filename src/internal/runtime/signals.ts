@@ -51,7 +51,7 @@ function finish(p: Proc): void {
   p.gen = null
   p.resumeValue = undefined
   p.mailbox = null
-  // A dead process's pid may be kept for long; what it ran (a closure, perhaps) need not be.
+  // (The record is the pid, which may be kept long after: so is not what it ran, a closure perhaps.)
   p.initialCall = ''
   const x = p.ext
   // P5: directly visible resources (the name) go before any EXIT/DOWN is sent.
@@ -98,12 +98,17 @@ function finish(p: Proc): void {
       for (const r of rs) r.ownerExited(reason)
     }
     if (x.crash !== undefined) reportCrash(p, x.crash)
+    // The record is the pid, which may be kept long after: keep nothing big alive with it.
+    x.crash = undefined
+    x.dict = null
+    x.onReturn = null
     const cb = x.onExit
     if (cb !== null) {
       x.onExit = null
       cb(reason)
     }
   }
+  p.op = null
   // An async body blocked in `await receive(…)` unwinds instead of waiting forever.
   const aw = w === null ? null : w.aw
   if (aw !== null && aw.reject !== null) {
