@@ -1,5 +1,6 @@
 /**
- * The floor under the message-passing targets: `npm run bench:floor [-- --rounds N]`.
+ * The floor under the message-passing targets: `npm run bench:floor [-- --rounds N] [--quick]`
+ * (`--quick`: sizes divided by 100, one round, so the tests can run it).
  *
  * How fast can a runtime with Beamish's process model pass a message on this V8 at all? Two
  * minimal runtimes, with nothing else (no links, monitors, exits, timers, copying, fairness
@@ -210,10 +211,13 @@ interface Row {
   readonly run: (style: Style) => number
 }
 
+const quick = process.argv.includes('--quick')
+const scale = quick ? 100 : 1
+
 const rows: Row[] = [
-  { name: 'ring_10000x1000', unit: 'ns/hop', run: (s) => ring(10_000, 1_000, s) },
-  { name: 'ring_100x100000', unit: 'ns/hop', run: (s) => ring(100, 100_000, s) },
-  { name: 'pingpong', unit: 'ns/round trip', run: (s) => pingpong(1_000_000, s) },
+  { name: 'ring_10000x1000', unit: 'ns/hop', run: (s) => ring(10_000, 1_000 / scale, s) },
+  { name: 'ring_100x100000', unit: 'ns/hop', run: (s) => ring(100, 100_000 / scale, s) },
+  { name: 'pingpong', unit: 'ns/round trip', run: (s) => pingpong(1_000_000 / scale, s) },
 ]
 
 /** The BEAM's and Beamish's medians (as ns per hop or round trip) from the committed table. */
@@ -234,7 +238,7 @@ function committed(name: string): { beam?: number | undefined; beamish?: number 
 
 function main(): void {
   const i = process.argv.indexOf('--rounds')
-  const rounds = i >= 0 ? Number(process.argv[i + 1]) : 5
+  const rounds = quick ? 1 : i >= 0 ? Number(process.argv[i + 1]) : 5
   const fmt = (x: number | undefined) => (x === undefined ? '—' : x.toFixed(1))
   console.log(
     `The floor of a message hop on Node ${process.version} (V8 ${process.versions.v8}), ${rounds} rounds, medians;`,
