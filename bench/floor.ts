@@ -17,11 +17,13 @@
  * by any runtime that keeps typed receives, whatever else it does.
  */
 import { readFileSync } from 'node:fs'
-import { dirname, join, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { median } from './lib.ts'
+import { latestJson, median } from './lib.ts'
 
 // ------------------------------------------------------------------ the minimal runtime
+// Written out here on purpose, nothing imported from src/: the floor must not run on Beamish's
+// code, or a change there would move the floor Beamish is measured against. `Queue` is a copy of
+// the ring buffer of src/internal/runtime/deque.ts cut down to push and shift, so the floor pays
+// for its mailboxes and run queue what Beamish pays.
 
 class Queue<T> {
   private buf: (T | undefined)[] = new Array(1024)
@@ -114,6 +116,8 @@ class Op {
 }
 
 // ------------------------------------------------------------------ the shapes
+// Each shape's process bodies are written out twice, once per style: the receive expression is
+// what is measured, so the bodies cannot share code without a call that would cost in both.
 
 type Style = 'yield' | 'yield*'
 
@@ -222,10 +226,8 @@ const rows: Row[] = [
 
 /** The BEAM's and Beamish's medians (as ns per hop or round trip) from the committed table. */
 function committed(name: string): { beam?: number | undefined; beamish?: number | undefined } {
-  const here = dirname(fileURLToPath(import.meta.url))
-  const root = here.endsWith(join('dist', 'bench')) ? resolve(here, '../..') : resolve(here, '..')
   try {
-    const latest = JSON.parse(readFileSync(join(root, 'bench', 'results', 'latest.json'), 'utf8'))
+    const latest = JSON.parse(readFileSync(latestJson, 'utf8'))
     const row = (
       latest.table as { workload: string; beamish?: { median: number }; beamAll?: { median: number } }[]
     ).find((r) => r.workload === name)

@@ -1,11 +1,38 @@
 /**
- * Shared pieces of the benchmark suite: the workload shape, timing and statistics helpers.
+ * Shared pieces of the benchmark suite: where things are, the node flags, the workload shape,
+ * timing and statistics helpers.
  *
  * A *workload* is one configuration that runs in a fresh `node` process per round (like each
  * BEAM round is a fresh VM): it has a full size (the BEAM script's default), a quick size (a
  * few milliseconds, for `npm test`) and a warm-up size, a `run` that returns the measured
  * figures plus what it computed, and a `check` that throws when what it computed is wrong.
  */
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const here = dirname(fileURLToPath(import.meta.url))
+/** Compiled (dist/bench/*.js) or run from source through tsx (bench/*.ts). */
+export const compiled = here.endsWith(join('dist', 'bench'))
+/** The repository. */
+export const root = compiled ? resolve(here, '../..') : resolve(here, '..')
+/** The committed results (written by bench/run.ts; read by bench/report.ts and bench/floor.ts). */
+export const latestJson = join(root, 'bench', 'results', 'latest.json')
+
+/**
+ * Node flags for every Beamish and peer round. `--max-old-space-size`: spawn and skynet hold
+ * over a million processes at once; `--max-semi-space-size=64`: a bigger young generation, so
+ * the short-lived objects of message passing die young instead of being promoted (the same flag
+ * perf-baseline measured the Node ceilings with).
+ */
+export const NODE_FLAGS = ['--expose-gc', '--max-old-space-size=8192', '--max-semi-space-size=64']
+
+/**
+ * The node arguments that run one Beamish round (bench/child), to be followed by `<workload>
+ * <size-json>`: dist/bench/child.js of `dist` when compiled, else bench/child.ts through tsx.
+ */
+export function childScript(dist = join(root, 'dist')): string[] {
+  return compiled ? [join(dist, 'bench', 'child.js')] : ['--import', 'tsx', join(root, 'bench', 'child.ts')]
+}
 
 /** Figures measured by one run: name → number (rates, ms, ns, bytes). */
 export type Metrics = Record<string, number>

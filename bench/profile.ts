@@ -6,13 +6,10 @@
  */
 import { spawnSync } from 'node:child_process'
 import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs'
-import { dirname, join, relative, resolve } from 'node:path'
+import { join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { childScript, NODE_FLAGS, root } from './lib.ts'
 import { workload } from './workloads/index.ts'
-
-const here = dirname(fileURLToPath(import.meta.url))
-const root = here.endsWith(join('dist', 'bench')) ? resolve(here, '../..') : resolve(here, '..')
-const NODE_FLAGS = ['--expose-gc', '--max-old-space-size=8192', '--max-semi-space-size=64']
 
 interface ProfileNode {
   id: number
@@ -89,16 +86,10 @@ function main(): void {
     rmSync(dir, { recursive: true, force: true })
     mkdirSync(dir, { recursive: true })
     const s = size ?? JSON.stringify(quick ? w.quick : w.full)
-    const child = here.endsWith(join('dist', 'bench'))
-      ? [join(root, 'dist/bench/child.js')]
-      : ['--import', 'tsx', join(root, 'bench/child.ts')]
     const r = spawnSync(
       process.execPath,
-      [...NODE_FLAGS, '--cpu-prof', `--cpu-prof-dir=${dir}`, ...child, name, s],
-      {
-        encoding: 'utf8',
-        cwd: root,
-      },
+      [...NODE_FLAGS, '--cpu-prof', `--cpu-prof-dir=${dir}`, ...childScript(), name, s],
+      { encoding: 'utf8', cwd: root },
     )
     if (r.status !== 0) throw new Error(`${name} failed:\n${r.stderr}`)
     const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'))

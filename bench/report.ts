@@ -4,12 +4,10 @@
  * prints it).
  */
 import { readFileSync, writeFileSync } from 'node:fs'
-import { dirname, join, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { join } from 'node:path'
+import { latestJson, root } from './lib.ts'
 import { fmt, PEER_NAMES, passText, peerText, type Results, ratioText, type TableRow } from './table.ts'
 
-const here = dirname(fileURLToPath(import.meta.url))
-const root = here.endsWith(join('dist', 'bench')) ? resolve(here, '../..') : resolve(here, '..')
 const START = '<!-- bench:start -->'
 const END = '<!-- bench:end -->'
 
@@ -75,7 +73,7 @@ export function render(res: Results): string {
 }
 
 function main(): void {
-  const res = JSON.parse(readFileSync(join(root, 'bench', 'results', 'latest.json'), 'utf8')) as Results
+  const res = JSON.parse(readFileSync(latestJson, 'utf8')) as Results
   const md = render(res)
   if (process.argv.includes('--print')) {
     process.stdout.write(`${md}\n`)

@@ -18,8 +18,7 @@ import { execFileSync, spawn } from 'node:child_process'
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import { dirname, join, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import type { Metrics } from './lib.ts'
+import { childScript, compiled, latestJson, type Metrics, NODE_FLAGS, root, type Workload } from './lib.ts'
 import { type BeamJson, beamScripts, peers, rows } from './suite.ts'
 import {
   fmt,
@@ -38,20 +37,8 @@ import { workloads } from './workloads/index.ts'
 
 // ------------------------------------------------------------------ where things are
 
-const here = dirname(fileURLToPath(import.meta.url))
-/** Compiled (dist/bench/run.js) or run from source through tsx (bench/run.ts). */
-const compiled = here.endsWith(join('dist', 'bench'))
-const root = compiled ? resolve(here, '../..') : resolve(here, '..')
 const beamDir = process.env.BEAM_BENCH_DIR ?? resolve(root, '../shared/bench/beam')
 const peersDir = join(root, 'bench', 'peers')
-
-/**
- * Node flags for every Beamish and peer round. `--max-old-space-size`: spawn and skynet hold
- * over a million processes at once; `--max-semi-space-size=64`: a bigger young generation, so
- * the short-lived objects of message passing die young instead of being promoted (the same flag
- * perf-baseline measured the Node ceilings with).
- */
-export const NODE_FLAGS = ['--expose-gc', '--max-old-space-size=8192', '--max-semi-space-size=64']
 
 // ------------------------------------------------------------------ options
 
@@ -106,10 +93,13 @@ function parseArgs(argv: readonly string[]): Options {
   return o
 }
 
+/** `ring` picks ring_10000x1000 and ring_100x100000. */
+const matches = (w: Workload, name: string) => w.name === name || w.name.startsWith(`${name}_`)
+
 function selected(names: readonly string[]) {
   if (names.length === 0) return workloads
-  const out = workloads.filter((w) => names.some((n) => w.name === n || w.name.startsWith(`${n}_`)))
-  const unknown = names.filter((n) => !workloads.some((w) => w.name === n || w.name.startsWith(`${n}_`)))
+  const out = workloads.filter((w) => names.some((n) => matches(w, n)))
+  const unknown = names.filter((n) => !workloads.some((w) => matches(w, n)))
   if (unknown.length > 0) {
     throw new Error(
       `unknown workload ${unknown.join(', ')}; the workloads are ${workloads.map((w) => w.name).join(', ')}`,
@@ -161,7 +151,7 @@ function lastJsonLine(stdout: string): any {
   return JSON.parse(line)
 }
 
-function firstLines(text: string, n = 6): string {
+function lastLines(text: string, n = 6): string {
   return text.trim().split('\n').slice(-n).join('\n')
 }
 
@@ -191,11 +181,9 @@ function dropSnapshot(): void {
 }
 
 async function runBeamish(name: string, size: unknown, timeoutMs: number): Promise<Metrics> {
-  const args = compiled
-    ? [...NODE_FLAGS, join(snapshot ?? join(root, 'dist'), 'bench/child.js'), name, JSON.stringify(size)]
-    : [...NODE_FLAGS, '--import', 'tsx', join(root, 'bench/child.ts'), name, JSON.stringify(size)]
+  const args = [...NODE_FLAGS, ...childScript(snapshot ?? undefined), name, JSON.stringify(size)]
   const r = await exec(process.execPath, args, root, timeoutMs)
-  if (!r.ok) throw new Error(`Beamish ${name} failed:\n${firstLines(r.stderr, 20)}`)
+  if (!r.ok) throw new Error(`Beamish ${name} failed:\n${lastLines(r.stderr, 20)}`)
   return lastJsonLine(r.stdout).metrics
 }
 
@@ -210,17 +198,24 @@ async function runBeam(name: string, timeoutMs: number): Promise<BeamJson> {
     '1',
   ]
   const r = await exec('elixir', args, beamDir, timeoutMs)
-  if (!r.ok) throw new Error(`BEAM ${s.script} failed:\n${firstLines(r.stderr)}`)
+  if (!r.ok) throw new Error(`BEAM ${s.script} failed:\n${lastLines(r.stderr)}`)
   return lastJsonLine(r.stdout)
 }
 
-async function runPeer(peer: string, name: string, size: unknown, timeoutMs: number): Promise<Metrics> {
-  const args = [...NODE_FLAGS, join(peersDir, `${peer}.mjs`), name, JSON.stringify(size)]
+/** A peer round: the same size and warm-up size as Beamish's (bench/peers/harness.mjs runs both). */
+async function runPeer(peer: string, w: Workload, size: unknown, timeoutMs: number): Promise<Metrics> {
+  const args = [
+    ...NODE_FLAGS,
+    join(peersDir, `${peer}.mjs`),
+    w.name,
+    JSON.stringify(size),
+    JSON.stringify(w.warm(size)),
+  ]
   const r = await exec(process.execPath, args, peersDir, timeoutMs)
   if (!r.ok) {
     // the error's own line (e.g. "RangeError: Maximum call stack size exceeded"), not its stack
     const line = r.stderr.split('\n').find((l) => /^(\w*Error\b|Error:)/.test(l.trim()))
-    throw new Error((line ?? firstLines(r.stderr, 1)).trim() || 'failed')
+    throw new Error((line ?? lastLines(r.stderr, 1)).trim() || 'failed')
   }
   return lastJsonLine(r.stdout).metrics
 }
@@ -244,12 +239,7 @@ function beamAvailable(): string | null {
 }
 
 function ensurePeers(): string | null {
-  if (
-    existsSync(join(peersDir, 'node_modules', 'nact')) &&
-    existsSync(join(peersDir, 'node_modules', 'effect'))
-  ) {
-    if (existsSync(join(peersDir, 'node_modules', 'xstate'))) return null
-  }
+  if (PEER_NAMES.every((p) => existsSync(join(peersDir, 'node_modules', p)))) return null
   process.stderr.write('bench: installing the TypeScript peers (npm ci --prefix bench/peers) …\n')
   try {
     execFileSync('npm', ['ci', '--prefix', peersDir, '--no-audit', '--no-fund'], { stdio: 'inherit' })
@@ -332,6 +322,11 @@ function log(text: string): void {
   process.stderr.write(`${text}\n`)
 }
 
+/** `12.3 s` since `t0` (a `performance.now()`), for the progress log. */
+function since(t0: number): string {
+  return `${((performance.now() - t0) / 1e3).toFixed(1)} s`
+}
+
 // ------------------------------------------------------------------ main
 
 async function main(): Promise<number> {
@@ -371,7 +366,7 @@ async function main(): Promise<number> {
           const t0 = performance.now()
           const m = await runBeamish(w.name, size, o.timeoutMs)
           beamishRuns.push(m)
-          log(`${tag} Beamish ${summaryLine(w.name, m)} (${((performance.now() - t0) / 1e3).toFixed(1)} s)`)
+          log(`${tag} Beamish ${summaryLine(w.name, m)} (${since(t0)})`)
         } catch (e) {
           failed = true
           log(`${tag} ${(e as Error).message}`)
@@ -384,7 +379,7 @@ async function main(): Promise<number> {
           const j = await runBeam(w.name, o.timeoutMs)
           beamRuns.push(j)
           beamEnv ??= j.env
-          log(`${tag} BEAM (${((performance.now() - t0) / 1e3).toFixed(1)} s)`)
+          log(`${tag} BEAM (${since(t0)})`)
         } catch (e) {
           beamError = (e as Error).message
           log(`${tag} ${beamError}`)
@@ -402,9 +397,9 @@ async function main(): Promise<number> {
         if (peerErrors[p] !== undefined) continue
         try {
           const t0 = performance.now()
-          const m = await runPeer(p, w.name, size, o.peerTimeoutMs)
+          const m = await runPeer(p, w, size, o.peerTimeoutMs)
           ;(peerRuns[p] ??= []).push(m)
-          log(`${tag} ${p} ${summaryLine(w.name, m)} (${((performance.now() - t0) / 1e3).toFixed(1)} s)`)
+          log(`${tag} ${p} ${summaryLine(w.name, m)} (${since(t0)})`)
         } catch (e) {
           peerErrors[p] = (e as Error).message
           log(`${tag} ${p} failed: ${(e as Error).message}`)
@@ -428,7 +423,7 @@ async function main(): Promise<number> {
   }
 
   // merge into the previous results unless this was a quick run
-  const outFile = o.out ?? (o.quick ? null : join(root, 'bench', 'results', 'latest.json'))
+  const outFile = o.out ?? (o.quick ? null : latestJson)
   let merged = results
   if (outFile !== null && o.out === null && existsSync(outFile)) {
     try {

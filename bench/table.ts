@@ -59,20 +59,24 @@ export interface TableRow {
   readonly peers: Record<string, { median?: number; error?: string; behind?: boolean }>
 }
 
+/** The summary of the finite numbers among `xs`; `undefined` when there are none. */
+function finiteSummary(xs: readonly unknown[]): Summary | undefined {
+  const ys = xs.filter((x): x is number => typeof x === 'number' && Number.isFinite(x))
+  return ys.length === 0 ? undefined : summarize(ys)
+}
+
 export function summaries(runs: readonly Metrics[]): Record<string, Summary> {
   const keys = new Set(runs.flatMap((m) => Object.keys(m)))
   const out: Record<string, Summary> = {}
   for (const k of keys) {
-    const xs = runs.map((m) => m[k]).filter((x): x is number => typeof x === 'number' && Number.isFinite(x))
-    if (xs.length > 0) out[k] = summarize(xs)
+    const s = finiteSummary(runs.map((m) => m[k]))
+    if (s !== undefined) out[k] = s
   }
   return out
 }
 
 function beamSummary(runs: readonly BeamJson[], f: ((j: BeamJson) => number | undefined) | undefined) {
-  if (f === undefined) return undefined
-  const xs = runs.map(f).filter((x): x is number => typeof x === 'number' && Number.isFinite(x))
-  return xs.length === 0 ? undefined : summarize(xs)
+  return f === undefined ? undefined : finiteSummary(runs.map(f))
 }
 
 export function tableRow(row: Row, w: WorkloadResult): TableRow {
@@ -80,17 +84,18 @@ export function tableRow(row: Row, w: WorkloadResult): TableRow {
   const beamAll = beamSummary(w.beam, row.beamAll)
   const beamOne = beamSummary(w.beam, row.beamOne)
   const ratio = beamish !== undefined && beamAll !== undefined ? beamish.median / beamAll.median : undefined
+  /** `x` is at least as good as `bound` (≥ when higher is better, ≤ when lower is). */
+  const meets = (x: number, bound: number) => (row.better === 'higher' ? x >= bound : x <= bound)
   let target: string | undefined
   let pass: boolean | undefined
   const t = row.target
   const cmp = row.better === 'higher' ? '≥' : '≤'
   if (t?.kind === 'ratio') {
     target = `${cmp} ${t.value}×`
-    if (ratio !== undefined) pass = row.better === 'higher' ? ratio >= t.value : ratio <= t.value
+    if (ratio !== undefined) pass = meets(ratio, t.value)
   } else if (t?.kind === 'abs') {
     target = `${cmp} ${t.value.toLocaleString('en-US')}${row.unit === '×' ? '' : ' '}${row.unit}`
-    if (beamish !== undefined)
-      pass = row.better === 'higher' ? beamish.median >= t.value : beamish.median <= t.value
+    if (beamish !== undefined) pass = meets(beamish.median, t.value)
   }
   const peerCells: TableRow['peers'] = {}
   for (const [peer, r] of Object.entries(w.peers)) {
@@ -98,12 +103,8 @@ export function tableRow(row: Row, w: WorkloadResult): TableRow {
     else {
       const m = r.metrics?.[row.metric]
       if (m === undefined) continue
-      const behind =
-        beamish === undefined
-          ? undefined
-          : row.better === 'higher'
-            ? beamish.median <= m.median
-            : beamish.median >= m.median
+      // Beamish is behind (the peer ahead) when the peer is at least as good
+      const behind = beamish === undefined ? undefined : meets(m.median, beamish.median)
       peerCells[peer] = { median: m.median, ...(behind === undefined ? {} : { behind }) }
     }
   }

@@ -3,7 +3,19 @@
 // unbounded concurrency for fork/join (skynet). No supervision (restarts) and no selective
 // receive in Effect: those workloads are not measured here.
 import { Deferred, Effect, Fiber, Queue } from 'effect'
-import { expect, fullGc, heapUsed, main, now } from './harness.mjs'
+import {
+  callRate,
+  expect,
+  fullGc,
+  genserverCallResult,
+  heapUsed,
+  main,
+  now,
+  pingpongResult,
+  ringResult,
+  skynetResult,
+  spawnResult,
+} from './harness.mjs'
 
 // ------------------------------------------------------------------ spawn
 const spawn = ({ n }) =>
@@ -32,13 +44,7 @@ const spawn = ({ n }) =>
       yield* Fiber.interruptAll(fibers)
       const t4 = now()
       expect(ready === n, `${ready} of ${n} fibers started`)
-      return {
-        spawn_loop_ms: t1 - t0,
-        all_blocked_ms: t2 - t0,
-        spawn_and_block_per_sec: n / ((t2 - t0) / 1e3),
-        bytes_per_process: (h1 - h0) / n,
-        kill_until_gone_ms: t4 - t3,
-      }
+      return spawnResult({ n, t0, t1, t2, t3, t4, h0, h1 })
     }),
   )
 
@@ -72,9 +78,7 @@ const ring = ({ n, m }) =>
       const at = yield* Deferred.await(done)
       const t2 = now()
       yield* Queue.offer(head, 'stop')
-      expect(at === n - 1, `token reached 0 at node ${at}, expected ${n - 1}`)
-      const secs = (t2 - t1) / 1e3
-      return { hops_per_sec: hops / secs, ns_per_hop: (secs * 1e9) / hops, ms: t2 - t1, setup_ms: t1 - t0 }
+      return ringResult({ n, m, at, t0, t1, t2 })
     }),
   )
 
@@ -93,8 +97,7 @@ const skynet = async ({ size, div }) => {
   const t0 = now()
   const sum = await Effect.runPromise(skynetFx(0, size, div))
   const t1 = now()
-  expect(sum === (size * (size - 1)) / 2, `skynet sum ${sum}`)
-  return { ms: t1 - t0 }
+  return skynetResult({ size, sum, t0, t1 })
 }
 
 // ------------------------------------------------------------------ ping-pong
@@ -120,9 +123,7 @@ const pingpong = ({ n }) =>
       }
       const t1 = now()
       yield* Queue.offer(toPong, 'stop')
-      expect(sum === (n * (n + 1)) / 2, `ping got back a sum of ${sum}`)
-      const secs = (t1 - t0) / 1e3
-      return { round_trips_per_sec: n / secs, rtt_ns: (secs * 1e9) / n }
+      return pingpongResult({ n, sum, t0, t1 })
     }),
   )
 
@@ -162,22 +163,11 @@ const callOnce = (clients, total) =>
     const calls = per * clients
     const final = (yield* call) - 1
     yield* Fiber.interrupt(server)
-    expect(final === calls, `counter at ${final} after ${calls} calls`)
-    return calls / ((t1 - t0) / 1e3)
+    return callRate({ calls, final, t0, t1 })
   })
 
 const genserverCall = ({ total, clients }) =>
-  Effect.runPromise(
-    Effect.gen(function* () {
-      const metrics = {}
-      for (const c of clients) {
-        const rate = yield* callOnce(c, total)
-        metrics[`clients_${c}.calls_per_sec`] = rate
-        metrics[`clients_${c}.ns_per_call`] = 1e9 / rate
-      }
-      return metrics
-    }),
-  )
+  genserverCallResult(clients, (c) => Effect.runPromise(callOnce(c, total)))
 
 main({
   spawn,

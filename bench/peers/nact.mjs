@@ -3,16 +3,27 @@
 // `query` for request-reply from plain async code, and an `onCrash: reset` policy for restarts.
 // nact has no selective receive, so that workload is not measured here.
 import { dispatch, query, spawn, spawnStateless, start, stop } from 'nact'
-import { expect, fullGc, heapUsed, main, now, tick } from './harness.mjs'
+import {
+  callRate,
+  deferred,
+  expect,
+  fullGc,
+  genserverCallResult,
+  heapUsed,
+  main,
+  now,
+  pingpongResult,
+  ringResult,
+  skynetResult,
+  spawnResult,
+  tick,
+} from './harness.mjs'
 
 /** A promise plus an actor that resolves it with the first message it gets. */
 function waiter(parent, name) {
-  let resolve
-  const done = new Promise((r) => {
-    resolve = r
-  })
+  const { promise, resolve } = deferred()
   const ref = spawnStateless(parent, (msg) => resolve(msg), name)
-  return { ref, done }
+  return { ref, done: promise }
 }
 
 // ------------------------------------------------------------------ spawn
@@ -34,13 +45,7 @@ async function spawnMany({ n }) {
   await tick()
   const t4 = now()
   stop(system)
-  return {
-    spawn_loop_ms: t1 - t0,
-    all_blocked_ms: t2 - t0,
-    spawn_and_block_per_sec: n / ((t2 - t0) / 1e3),
-    bytes_per_process: (h1 - h0) / n,
-    kill_until_gone_ms: t4 - t3,
-  }
+  return spawnResult({ n, t0, t1, t2, t3, t4, h0, h1 })
 }
 
 // ------------------------------------------------------------------ ring
@@ -68,9 +73,7 @@ async function ring({ n, m }) {
   const at = await main.done
   const t2 = now()
   stop(system)
-  expect(at === n - 1, `token reached 0 at node ${at}, expected ${n - 1}`)
-  const secs = (t2 - t1) / 1e3
-  return { hops_per_sec: hops / secs, ns_per_hop: (secs * 1e9) / hops, ms: t2 - t1, setup_ms: t1 - t0 }
+  return ringResult({ n, m, at, t0, t1, t2 })
 }
 
 // ------------------------------------------------------------------ skynet
@@ -104,18 +107,14 @@ async function skynet({ size, div }) {
   const sum = await root.done
   const t1 = now()
   stop(system)
-  expect(sum === (size * (size - 1)) / 2, `skynet sum ${sum}`)
-  return { ms: t1 - t0 }
+  return skynetResult({ size, sum, t0, t1 })
 }
 
 // ------------------------------------------------------------------ ping-pong
 async function pingpong({ n }) {
   const system = start()
   let sum = 0
-  let resolve
-  const done = new Promise((r) => {
-    resolve = r
-  })
+  const { promise: done, resolve } = deferred()
   const pong = spawnStateless(system, (msg, ctx) => dispatch(ctx.sender, msg, ctx.self), 'pong')
   const ping = spawnStateless(
     system,
@@ -131,9 +130,7 @@ async function pingpong({ n }) {
   await done
   const t1 = now()
   stop(system)
-  expect(sum === (n * (n + 1)) / 2, `ping got back a sum of ${sum}`)
-  const secs = (t1 - t0) / 1e3
-  return { round_trips_per_sec: n / secs, rtt_ns: (secs * 1e9) / n }
+  return pingpongResult({ n, sum, t0, t1 })
 }
 
 // ------------------------------------------------------------------ request-reply (GenServer.call)
@@ -158,19 +155,10 @@ async function callOnce(clients, total) {
   const calls = per * clients
   const final = (await query(counter, (sender) => ({ sender }), 5000)) - 1
   stop(system)
-  expect(final === calls, `counter at ${final} after ${calls} calls`)
-  return calls / ((t1 - t0) / 1e3)
+  return callRate({ calls, final, t0, t1 })
 }
 
-async function genserverCall({ total, clients }) {
-  const metrics = {}
-  for (const c of clients) {
-    const rate = await callOnce(c, total)
-    metrics[`clients_${c}.calls_per_sec`] = rate
-    metrics[`clients_${c}.ns_per_call`] = 1e9 / rate
-  }
-  return metrics
-}
+const genserverCall = ({ total, clients }) => genserverCallResult(clients, (c) => callOnce(c, total))
 
 // ------------------------------------------------------------------ supervisor restarts
 // Workers under a supervising parent, restarted by their `onCrash: reset` policy; a kill is a

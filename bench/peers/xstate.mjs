@@ -3,7 +3,21 @@
 // tree, and a request carries the caller's ref to reply to. XState has no supervision
 // (restarts) and no selective receive, so those workloads are not measured here.
 import { assign, createActor, enqueueActions, sendParent, sendTo, setup, spawnChild } from 'xstate'
-import { expect, fullGc, heapUsed, main, now, tick } from './harness.mjs'
+import {
+  callRate,
+  deferred,
+  expect,
+  fullGc,
+  genserverCallResult,
+  heapUsed,
+  main,
+  now,
+  pingpongResult,
+  ringResult,
+  skynetResult,
+  spawnResult,
+  tick,
+} from './harness.mjs'
 
 // ------------------------------------------------------------------ spawn
 let ready = 0
@@ -31,13 +45,7 @@ async function spawnMany({ n }) {
   const t3 = now()
   for (const a of actors) a.stop()
   const t4 = now()
-  return {
-    spawn_loop_ms: t1 - t0,
-    all_blocked_ms: t2 - t0,
-    spawn_and_block_per_sec: n / ((t2 - t0) / 1e3),
-    bytes_per_process: (h1 - h0) / n,
-    kill_until_gone_ms: t4 - t3,
-  }
+  return spawnResult({ n, t0, t1, t2, t3, t4, h0, h1 })
 }
 
 // ------------------------------------------------------------------ ring
@@ -68,10 +76,7 @@ const ringNode = setup({
 })
 
 async function ring({ n, m }) {
-  let resolve
-  const done = new Promise((r) => {
-    resolve = r
-  })
+  const { promise: done, resolve } = deferred()
   const t0 = now()
   const first = createActor(ringNode, { input: { index: 0, next: null, main: resolve } }).start()
   let head = first
@@ -84,9 +89,7 @@ async function ring({ n, m }) {
   const at = await done
   const t2 = now()
   head.send({ type: 'stop' })
-  expect(at === n - 1, `token reached 0 at node ${at}, expected ${n - 1}`)
-  const secs = (t2 - t1) / 1e3
-  return { hops_per_sec: hops / secs, ns_per_hop: (secs * 1e9) / hops, ms: t2 - t1, setup_ms: t1 - t0 }
+  return ringResult({ n, m, at, t0, t1, t2 })
 }
 
 // ------------------------------------------------------------------ skynet
@@ -145,8 +148,7 @@ async function skynet({ size, div }) {
   const sum = root.getSnapshot().context.sum
   const t1 = now()
   root.stop()
-  expect(sum === (size * (size - 1)) / 2, `skynet sum ${sum}`)
-  return { ms: t1 - t0 }
+  return skynetResult({ size, sum, t0, t1 })
 }
 
 // ------------------------------------------------------------------ ping-pong
@@ -202,9 +204,7 @@ async function pingpong({ n }) {
   const t1 = now()
   const sum = ping.getSnapshot().context.sum
   pong.stop()
-  expect(sum === (n * (n + 1)) / 2, `ping got back a sum of ${sum}`)
-  const secs = (t1 - t0) / 1e3
-  return { round_trips_per_sec: n / secs, rtt_ns: (secs * 1e9) / n }
+  return pingpongResult({ n, sum, t0, t1 })
 }
 
 // ------------------------------------------------------------------ request-reply (GenServer.call)
@@ -259,19 +259,10 @@ async function callOnce(clients, total) {
   const calls = per * clients
   const final = server.getSnapshot().context.n
   server.stop()
-  expect(final === calls, `counter at ${final} after ${calls} calls`)
-  return calls / ((t1 - t0) / 1e3)
+  return callRate({ calls, final, t0, t1 })
 }
 
-async function genserverCall({ total, clients }) {
-  const metrics = {}
-  for (const c of clients) {
-    const rate = await callOnce(c, total)
-    metrics[`clients_${c}.calls_per_sec`] = rate
-    metrics[`clients_${c}.ns_per_call`] = 1e9 / rate
-  }
-  return metrics
-}
+const genserverCall = ({ total, clients }) => genserverCallResult(clients, (c) => callOnce(c, total))
 
 main({
   spawn: spawnMany,

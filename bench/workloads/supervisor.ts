@@ -60,6 +60,11 @@ export const supervisor: Workload<SupSize, SupResult> = {
       const chunk = Math.max(Math.floor(kills / 10), 1)
       const marks: number[] = []
       let ups = 0
+      /** A worker's report from its `init`: it is live again. */
+      const restarted = ([, i, pid]: readonly [unknown, number, Pid]) => {
+        live.set(i, pid)
+        if (++ups % chunk === 0) marks.push(now())
+      }
       const t0 = now()
       for (let k = kills; k > 0; ) {
         const i = 1 + Math.floor(Math.random() * workers)
@@ -72,20 +77,11 @@ export const supervisor: Workload<SupSize, SupResult> = {
           for (;;) {
             const up = yield* receive(UP, after(0))
             if (up === undefined) break
-            live.set(up[1], up[2])
-            if (++ups % chunk === 0) marks.push(now())
+            restarted(up)
           }
-        } else {
-          const [, j, pid2] = yield* receive(UP)
-          live.set(j, pid2)
-          if (++ups % chunk === 0) marks.push(now())
-        }
+        } else restarted(yield* receive(UP))
       }
-      while (ups < kills) {
-        const [, j, pid] = yield* receive(UP)
-        live.set(j, pid)
-        if (++ups % chunk === 0) marks.push(now())
-      }
+      while (ups < kills) restarted(yield* receive(UP))
       const t1 = now()
       const counts = yield* Supervisor.countChildren(sup)
       yield* Supervisor.stop(sup)

@@ -72,7 +72,13 @@ describe('connection loss', () => {
         yield* refuteReceive(P._, 50)
         assert.equal(Node.disconnect(peer.name), true)
         yield* assertReceive(
-          ['caller_exit', [['nodedown', peer.name], ['GenServer', 'call', [['counter', peer.name], 'never_answered', 5000]]]],
+          [
+            'caller_exit',
+            [
+              ['nodedown', peer.name],
+              ['GenServer', 'call', [['counter', peer.name], 'never_answered', 5000]],
+            ],
+          ],
           1000,
         )
         yield* assertReceive(['nodedown', peer.name], 1000)

@@ -32,7 +32,9 @@ async function eventually(check: () => Promise<boolean>): Promise<void> {
 describe('EPMD protocol', () => {
   it('encodes ALIVE2_REQ as the probe registered itself with the real epmd', () => {
     assert.equal(
-      encodeAlive2({ name: 'pyacc', port: 32961, type: 77, protocol: 0, highest: 6, lowest: 5 }).toString('hex'),
+      encodeAlive2({ name: 'pyacc', port: 32961, type: 77, protocol: 0, highest: 6, lowest: 5 }).toString(
+        'hex',
+      ),
       '00127880c14d0000060005000570796163630000',
     )
     assert.equal(encodePortPlease('ref').toString('hex'), '00047a726566')
@@ -50,7 +52,9 @@ describe('EPMD protocol', () => {
     })
     assert.equal(decodePort2(hex('7701')), null)
     assert.deepEqual(
-      decodeNames(Buffer.concat([hex('00001111'), Buffer.from('name other at port 35251\nname ref at port 9100\n')])),
+      decodeNames(
+        Buffer.concat([hex('00001111'), Buffer.from('name other at port 35251\nname ref at port 9100\n')]),
+      ),
       [
         { name: 'other', port: 35251 },
         { name: 'ref', port: 9100 },

@@ -64,25 +64,22 @@ describe('handshake', () => {
 
   it('advertises the OTP 25 mandatory flags plus the optional ones it implements', () => {
     assert.equal(BEAMISH_FLAGS & MANDATORY_25, MANDATORY_25)
-    assert.deepEqual(
-      flagNames(ourFlags(false) & ~MANDATORY_25),
-      [
-        'PUBLISHED',
-        'DIST_MONITOR',
-        'DIST_MONITOR_NAME',
-        'DIST_HDR_ATOM_CACHE',
-        'SMALL_ATOM_TAGS',
-        'SEND_SENDER',
-        'BIG_SEQTRACE_LABELS',
-        'EXIT_PAYLOAD',
-        'FRAGMENTS',
-        'UNLINK_ID',
-        'MANDATORY_25_DIGEST',
-        'SPAWN',
-        'V4_NC',
-        'ALIAS',
-      ],
-    )
+    assert.deepEqual(flagNames(ourFlags(false) & ~MANDATORY_25), [
+      'PUBLISHED',
+      'DIST_MONITOR',
+      'DIST_MONITOR_NAME',
+      'DIST_HDR_ATOM_CACHE',
+      'SMALL_ATOM_TAGS',
+      'SEND_SENDER',
+      'BIG_SEQTRACE_LABELS',
+      'EXIT_PAYLOAD',
+      'FRAGMENTS',
+      'UNLINK_ID',
+      'MANDATORY_25_DIGEST',
+      'SPAWN',
+      'V4_NC',
+      'ALIAS',
+    ])
     assert.equal(ourFlags(true) & DFLAG.PUBLISHED, 0n)
   })
 
@@ -95,17 +92,20 @@ describe('handshake', () => {
       cookie: 'secret',
       challenge: 3990092489,
     })
-    assert.deepEqual(
-      acc.feed(hex('001c4e0000000d07df7fbd6b012bbe000d726566406c6f63616c686f7374')),
-      { kind: 'continue' },
-    )
+    assert.deepEqual(acc.feed(hex('001c4e0000000d07df7fbd6b012bbe000d726566406c6f63616c686f7374')), {
+      kind: 'continue',
+    })
     assert.equal(
       out(acc),
       `0003736f6b${encodeChallenge(ourFlags(false), 3990092489, 0x6b012c4a, 'pyacc@localhost').toString('hex')}`,
     )
     const step = acc.feed(hex('001572df1e284950dd4fa2a996380a9ddac4a59cbb2963'))
     assert.equal(step.kind, 'up')
-    assert.deepEqual(step.kind === 'up' && step.peer, { name: 'ref@localhost', flags: 0xd07df7fbdn, creation: 0x6b012bbe })
+    assert.deepEqual(step.kind === 'up' && step.peer, {
+      name: 'ref@localhost',
+      flags: 0xd07df7fbdn,
+      creation: 0x6b012bbe,
+    })
     assert.equal(out(acc), `001161${digest(0xdf1e2849, 'secret').toString('hex')}`)
   })
 
@@ -114,8 +114,16 @@ describe('handshake', () => {
     const [si, sa] = runBoth()
     assert.equal(si.kind, 'up')
     assert.equal(sa.kind, 'up')
-    assert.deepEqual(si.kind === 'up' && si.peer, { name: 'b@localhost', flags: ourFlags(false), creation: 22 })
-    assert.deepEqual(sa.kind === 'up' && sa.peer, { name: 'a@localhost', flags: ourFlags(false), creation: 11 })
+    assert.deepEqual(si.kind === 'up' && si.peer, {
+      name: 'b@localhost',
+      flags: ourFlags(false),
+      creation: 22,
+    })
+    assert.deepEqual(sa.kind === 'up' && sa.peer, {
+      name: 'a@localhost',
+      flags: ourFlags(false),
+      creation: 11,
+    })
     assert.equal(init.feed(hex('00')).kind, 'failed') // over: nothing more is taken
     assert.equal(acc.peerName, 'a@localhost')
   })
@@ -139,14 +147,30 @@ describe('handshake', () => {
   })
 
   it('answers not_allowed to a peer missing a mandatory flag (captured OTP 25 behaviour)', () => {
-    const acc = new Handshake({ role: 'acceptor', name: 'b@localhost', flags: ourFlags(false), creation: 1, cookie: 'x' })
+    const acc = new Handshake({
+      role: 'acceptor',
+      name: 'b@localhost',
+      flags: ourFlags(false),
+      creation: 1,
+      cookie: 'x',
+    })
     const step = acc.feed(hex('001e4e0000000001030f945f000001000f70726f6265406c6f63616c686f7374'))
-    assert.deepEqual(step, { kind: 'failed', reason: 'it cannot handle [BIG_CREATION]', peer: 'probe@localhost' })
+    assert.deepEqual(step, {
+      kind: 'failed',
+      reason: 'it cannot handle [BIG_CREATION]',
+      peer: 'probe@localhost',
+    })
     assert.equal(out(acc), '000c736e6f745f616c6c6f776564')
   })
 
   it('acts on nothing before authentication: a data frame in place of send_name ends the handshake', () => {
-    const acc = new Handshake({ role: 'acceptor', name: 'b@localhost', flags: ourFlags(false), creation: 1, cookie: 'x' })
+    const acc = new Handshake({
+      role: 'acceptor',
+      name: 'b@localhost',
+      flags: ourFlags(false),
+      creation: 1,
+      cookie: 'x',
+    })
     // A pass-through SEND frame (4-byte length) where send_name should be.
     const step = acc.feed(hex('0000000a70836803610258'))
     assert.equal(step.kind, 'failed')
@@ -154,7 +178,14 @@ describe('handshake', () => {
   })
 
   it('refuses frames over 1 KiB, invalid names and v5 send_name', () => {
-    const mk = () => new Handshake({ role: 'acceptor', name: 'b@localhost', flags: ourFlags(false), creation: 1, cookie: 'x' })
+    const mk = () =>
+      new Handshake({
+        role: 'acceptor',
+        name: 'b@localhost',
+        flags: ourFlags(false),
+        creation: 1,
+        cookie: 'x',
+      })
     assert.match((mk().feed(hex('ffff')) as { reason: string }).reason, /frame length/)
     const badName = encodeSendName(ourFlags(false), 1, 'no-at-sign')
     assert.match((mk().feed(badName) as { reason: string }).reason, /invalid node name/)
@@ -172,6 +203,10 @@ describe('handshake', () => {
 
   it('fails when the node that answers is not the one we dialed', () => {
     const { runBoth } = pair({ peer: 'c@localhost' }, {})
-    assert.deepEqual(runBoth()[0], { kind: 'failed', reason: 'it identified itself as b@localhost', peer: 'b@localhost' })
+    assert.deepEqual(runBoth()[0], {
+      kind: 'failed',
+      reason: 'it identified itself as b@localhost',
+      peer: 'b@localhost',
+    })
   })
 })

@@ -1,13 +1,13 @@
 import { EventEmitter } from 'node:events'
 import type * as net from 'node:net'
+import { createServer } from 'node:net'
+import { Worker } from 'node:worker_threads'
+import type { Node } from '../../src/index.ts'
 import { Connection } from '../../src/internal/dist/connection.ts'
 import { type Negotiated, negotiate, ourFlags } from '../../src/internal/dist/flags.ts'
 import { type Frame, FrameReader, payloadOf } from '../../src/internal/dist/framing.ts'
 import { nodeRef } from '../../src/internal/term/nodeRef.ts'
 import { Pid } from '../../src/internal/term/pid.ts'
-import { createServer } from 'node:net'
-import { Worker } from 'node:worker_threads'
-import type { Node } from '../../src/index.ts'
 
 /** A free TCP port on loopback (for an isolated EPMD per test file). */
 export function freePort(): Promise<number> {
@@ -71,7 +71,6 @@ export function startPeer(opts: Node.StartOptions): Promise<Peer> {
 
 // ------------------------------------------------------------------ a connection without a network
 
-
 /** Just enough of a net.Socket for a Connection: it records what is written. */
 export class FakeSocket extends EventEmitter {
   readonly written: Buffer[] = []
@@ -119,7 +118,13 @@ export function testConn(peerFlags = 0xd07df7fbdn, hidden = false): TestConn {
   })
   const socket = new FakeSocket()
   const f: Negotiated = negotiate(ourFlags(hidden), peerFlags)
-  conn.attach(socket as unknown as net.Socket, nodeRef('peer@localhost', 7), f, !hidden && f.published, Buffer.alloc(0))
+  conn.attach(
+    socket as unknown as net.Socket,
+    nodeRef('peer@localhost', 7),
+    f,
+    !hidden && f.published,
+    Buffer.alloc(0),
+  )
   return {
     conn,
     socket,

@@ -5,12 +5,12 @@
  */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
+import { Pid, Process } from '../../src/index.ts'
 import { DFLAG } from '../../src/internal/dist/flags.ts'
 import * as links from '../../src/internal/dist/links.ts'
 import * as wire from '../../src/internal/dist/wire.ts'
 import type { Proc } from '../../src/internal/runtime/proc.ts'
 import { nodeRef } from '../../src/internal/term/nodeRef.ts'
-import { Pid, Process } from '../../src/index.ts'
 import { assertReceive, refuteReceive, run } from '../../src/testing/index.ts'
 import { norm, testConn } from './helpers.ts'
 
@@ -72,10 +72,13 @@ describe('remote links (L-f with UNLINK_ID)', () => {
       links.recvUnlinkId(t.conn, 5n, remote, Process.self())
       assert.equal(record(t, me()), undefined)
       links.recvUnlinkId(t.conn, 6n, remote, Process.self())
-      assert.deepEqual(norm(yield t.sent()), norm([
-        [[wire.UNLINK_ID_ACK, 5, Process.self(), remote], undefined],
-        [[wire.UNLINK_ID_ACK, 6, Process.self(), remote], undefined],
-      ]))
+      assert.deepEqual(
+        norm(yield t.sent()),
+        norm([
+          [[wire.UNLINK_ID_ACK, 5, Process.self(), remote], undefined],
+          [[wire.UNLINK_ID_ACK, 6, Process.self(), remote], undefined],
+        ]),
+      )
     }))
 
   it('turns an exit over an active link into an EXIT message for a trapping process', () =>

@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
+import { P, Pid, Process } from '../../src/index.ts'
 import { DFLAG } from '../../src/internal/dist/flags.ts'
 import * as monitors from '../../src/internal/dist/monitors.ts'
 import * as wire from '../../src/internal/dist/wire.ts'
@@ -12,7 +13,6 @@ import { makeRef } from '../../src/internal/runtime/signals.ts'
 import { Atom } from '../../src/internal/term/atom.ts'
 import { nodeRef } from '../../src/internal/term/nodeRef.ts'
 import { Ref } from '../../src/internal/term/ref.ts'
-import { P, Pid, Process } from '../../src/index.ts'
 import { assertReceive, refuteReceive, run } from '../../src/testing/index.ts'
 import { norm, testConn } from './helpers.ts'
 
@@ -30,10 +30,13 @@ describe('remote monitors', () => {
       const byName = makeRef(me())
       monitors.localMonitor(t.conn, me(), byName, ['srv', 'peer@localhost'], ['srv', 'peer@localhost'], null)
       const sent = (yield t.sent()) as unknown[][]
-      assert.deepEqual(norm(sent.map(([c]) => (c as unknown[]).slice(0, 3))), norm([
-        [wire.MONITOR_P, Process.self(), remote],
-        [wire.MONITOR_P, Process.self(), Atom.of('srv')],
-      ]))
+      assert.deepEqual(
+        norm(sent.map(([c]) => (c as unknown[]).slice(0, 3))),
+        norm([
+          [wire.MONITOR_P, Process.self(), remote],
+          [wire.MONITOR_P, Process.self(), Atom.of('srv')],
+        ]),
+      )
       monitors.recvMonitorExit(t.conn, ref, 'gone')
       monitors.recvMonitorExit(t.conn, ref, 'twice') // one DOWN per monitor, ever
       monitors.recvMonitorExit(t.conn, byName, 'noproc')
@@ -63,7 +66,10 @@ describe('remote monitors', () => {
       assert.equal(monitors.localDemonitor(t.conn, me(), ref), false)
       monitors.recvMonitorExit(t.conn, ref, 'late')
       const sent = (yield t.sent()) as unknown[][]
-      assert.deepEqual(norm((sent[1]![0] as unknown[]).slice(0, 3)), norm([wire.DEMONITOR_P, Process.self(), remote]))
+      assert.deepEqual(
+        norm((sent[1]![0] as unknown[]).slice(0, 3)),
+        norm([wire.DEMONITOR_P, Process.self(), remote]),
+      )
       yield* refuteReceive(['DOWN', ref, P._, P._, P._], 10)
     }))
 
@@ -77,10 +83,13 @@ describe('remote monitors', () => {
       monitors.recvDemonitor(t.conn, new Ref(peerNode, [7, 8, 9]))
       monitors.procExited(t.conn, victim.proc as Proc, t.conn.procs.get(victim.proc as Proc)!, 'bye')
       const sent = (yield t.sent()) as [unknown[], unknown][]
-      assert.deepEqual(norm(sent.map(([c, reason]) => [(c as unknown[]).slice(0, 3), reason])), norm([
-        [[wire.PAYLOAD_MONITOR_P_EXIT, Atom.of('nobody_here'), remote], 'noproc'],
-        [[wire.PAYLOAD_MONITOR_P_EXIT, Atom.of('watched'), remote], 'bye'],
-      ]))
+      assert.deepEqual(
+        norm(sent.map(([c, reason]) => [(c as unknown[]).slice(0, 3), reason])),
+        norm([
+          [[wire.PAYLOAD_MONITOR_P_EXIT, Atom.of('nobody_here'), remote], 'noproc'],
+          [[wire.PAYLOAD_MONITOR_P_EXIT, Atom.of('watched'), remote], 'bye'],
+        ]),
+      )
       Process.exit(victim, 'kill')
     }))
 })

@@ -7,9 +7,9 @@ import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, it } from 'node:test'
+import { GenServer, Node, Process } from '../../src/index.ts'
 import { readCookieFile, resolveCookie } from '../../src/internal/dist/cookie.ts'
 import { running } from '../../src/internal/dist/node.ts'
-import { GenServer, Node, Process } from '../../src/index.ts'
 import { assertReceive, run } from '../../src/testing/index.ts'
 import { freePort, startPeer } from './helpers.ts'
 
@@ -58,7 +58,10 @@ describe('a node', () => {
       assert.equal(before.node.name, 'api@localhost')
       assert.deepEqual(Node.list('this'), ['api@localhost'])
       assert.equal(Node.getCookie(), 'c')
-      assert.deepEqual(await Node.start({ sname: 'api2', cookie: 'c', epmdPort }), ['error', 'already_started'])
+      assert.deepEqual(await Node.start({ sname: 'api2', cookie: 'c', epmdPort }), [
+        'error',
+        'already_started',
+      ])
       assert.equal((running!.server.address() as { address: string }).address, '127.0.0.1')
       // Node.monitor on a node that cannot be reached: nodedown at once.
       await run(function* () {
@@ -77,7 +80,10 @@ describe('a node', () => {
     const epmdPort = await freePort()
     const peer = await startPeer({ sname: 'taken', cookie: 'c', epmdPort })
     try {
-      assert.deepEqual(await Node.start({ sname: 'taken', cookie: 'c', epmdPort }), ['error', 'duplicate_name'])
+      assert.deepEqual(await Node.start({ sname: 'taken', cookie: 'c', epmdPort }), [
+        'error',
+        'duplicate_name',
+      ])
       assert.equal(Node.alive(), false)
     } finally {
       await peer.kill()

@@ -6,10 +6,10 @@
 import assert from 'node:assert/strict'
 import * as net from 'node:net'
 import { after, before, describe, it } from 'node:test'
+import { Node, P, Process } from '../../src/index.ts'
 import { portPlease } from '../../src/internal/dist/epmdClient.ts'
 import { ourFlags } from '../../src/internal/dist/flags.ts'
 import { Handshake } from '../../src/internal/dist/handshake.ts'
-import { Node, P, Process } from '../../src/index.ts'
 import { assertReceive, captureLog, refuteReceive, run } from '../../src/testing/index.ts'
 import { freePort } from './helpers.ts'
 
@@ -65,8 +65,15 @@ describe('distribution security', () => {
       const sock = net.connect(port, '127.0.0.1')
       yield new Promise((r) => sock.once('connect', r))
       // A REG_SEND to `victim`, framed as after a handshake, with no handshake at all.
-      const ctrl = Buffer.from('70836804610658770d65766c406c6f63616c686f737400000001000000000000000177007706766963746964', 'hex')
-      const frame = Buffer.concat([Buffer.from([0, 0, 0, ctrl.length + 4]), ctrl, Buffer.from('83617b', 'hex')])
+      const ctrl = Buffer.from(
+        '70836804610658770d65766c406c6f63616c686f737400000001000000000000000177007706766963746964',
+        'hex',
+      )
+      const frame = Buffer.concat([
+        Buffer.from([0, 0, 0, ctrl.length + 4]),
+        ctrl,
+        Buffer.from('83617b', 'hex'),
+      ])
       sock.write(frame)
       yield closed(sock)
       yield* refuteReceive(P._, 50)
@@ -91,7 +98,10 @@ describe('distribution security', () => {
   it('ticks a quiet connection, and drops a peer that stays silent past the tick time', () =>
     run(function* () {
       Node.monitorNodes(true, { nodeType: 'all' })
-      const { sock, got } = (yield rawPeer('silent@localhost', 'secret')) as { sock: net.Socket; got: Buffer[] }
+      const { sock, got } = (yield rawPeer('silent@localhost', 'secret')) as {
+        sock: net.Socket
+        got: Buffer[]
+      }
       yield* assertReceive(['nodeup', 'silent@localhost', { nodeType: 'hidden' }], 1000)
       yield* assertReceive(['nodedown', 'silent@localhost', { nodeType: 'hidden' }], 3000)
       yield closed(sock)

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
-import { exit, GenServer, Node, P, Pid, Process, Ref } from '../../src/index.ts'
+import { exit, GenServer, Node, P, type Pid, Process, type Ref } from '../../src/index.ts'
 import { assertReceive, refuteReceive, run } from '../../src/testing/index.ts'
 import { freePort, type Peer, startPeer } from './helpers.ts'
 
@@ -32,7 +32,11 @@ const Local = GenServer.define({
 })
 
 /** The exit reason of a failed call (undefined if it returned). */
-function* callExit(server: GenServer.ServerRef, req: unknown, timeout: number): Generator<unknown, unknown, any> {
+function* callExit(
+  server: GenServer.ServerRef,
+  req: unknown,
+  timeout: number,
+): Generator<unknown, unknown, any> {
   try {
     yield* GenServer.call(server, req, timeout)
     return undefined
@@ -104,12 +108,18 @@ describe('two Beamish nodes over loopback', () => {
   it('propagates exits over remote links, and an unlinked process no longer gets them', () =>
     run(function* () {
       Process.trapExit(true)
-      const crasher = (yield* GenServer.call(['echo', peer.name], ['spawn_linked_crasher', Process.self()])) as Pid
+      const crasher = (yield* GenServer.call(
+        ['echo', peer.name],
+        ['spawn_linked_crasher', Process.self()],
+      )) as Pid
       yield* refuteReceive(P._, 50)
       assert.deepEqual(Process.info(Process.self())?.links, [crasher])
       Process.send(crasher, 'crash')
       yield* assertReceive(['EXIT', crasher, 'crashed_on_purpose'], 2000)
-      const quiet = (yield* GenServer.call(['echo', peer.name], ['spawn_linked_crasher', Process.self()])) as Pid
+      const quiet = (yield* GenServer.call(
+        ['echo', peer.name],
+        ['spawn_linked_crasher', Process.self()],
+      )) as Pid
       const ref = Process.monitor(quiet)
       yield* refuteReceive(P._, 50)
       Process.unlink(quiet)
@@ -120,7 +130,10 @@ describe('two Beamish nodes over loopback', () => {
 
   it('monitors remote pids and names: DOWN with the reason, noproc, and {name, node} objects', () =>
     run(function* () {
-      const victim = (yield* GenServer.call(['echo', peer.name], ['spawn_linked_crasher', Process.self()])) as Pid
+      const victim = (yield* GenServer.call(
+        ['echo', peer.name],
+        ['spawn_linked_crasher', Process.self()],
+      )) as Pid
       Process.unlink(victim)
       const ref = Process.monitor(victim)
       Process.exit(victim, 'kill')

@@ -1,10 +1,11 @@
 import type * as net from 'node:net'
+import { DIST_HEADER, VERSION } from '../etf/tags.ts'
 import type { Proc } from '../runtime/proc.ts'
 import type { NodeRef } from '../term/nodeRef.ts'
 import type { Pid } from '../term/pid.ts'
 import type { Ref } from '../term/ref.ts'
 import type { Negotiated } from './flags.ts'
-import { type Frame, FrameReader, MAX_MESSAGE } from './framing.ts'
+import { type Frame, FrameReader, MAX_MESSAGE, PASS_THROUGH } from './framing.ts'
 import { pooled, release } from './pool.ts'
 
 /**
@@ -61,6 +62,8 @@ export interface ProcState {
 }
 
 const SLAB = 64 * 1024
+/** The longest frame a peer may send: the largest message plus room for its framing. */
+const MAX_FRAME = MAX_MESSAGE + 64
 /** Payload bytes from this size on are handed to the socket by reference, not copied. */
 const BIG = 16 * 1024
 
@@ -203,10 +206,10 @@ export class Connection {
     let p = this.slabPos
     b.writeUInt32BE(lead + cl + pl, p)
     if (header) {
-      b[p + 4] = 131
-      b[p + 5] = 68
+      b[p + 4] = VERSION
+      b[p + 5] = DIST_HEADER
       b[p + 6] = 0
-    } else b[p + 4] = 112
+    } else b[p + 4] = PASS_THROUGH
     p += 4 + lead
     p += put(ctrl, b, p, skip)
     if (inline) {
@@ -302,7 +305,7 @@ export class Connection {
         pos += 4
         continue
       }
-      if (len > MAX_MESSAGE + 64) {
+      if (len > MAX_FRAME) {
         this.hooks.closed(this, `frame of ${len} bytes is too large`)
         return
       }
@@ -336,7 +339,7 @@ export class Connection {
         this.partial = null
         return pos
       }
-      if (len > MAX_MESSAGE + 64) {
+      if (len > MAX_FRAME) {
         this.hooks.closed(this, `frame of ${len} bytes is too large`)
         return -1
       }
@@ -383,4 +386,3 @@ export class Connection {
     this.dial = null
   }
 }
-

@@ -28,13 +28,7 @@ function bad(what: string): never {
   throw new FrameError(`malformed control message: ${what}`)
 }
 
-function remotePid(x: unknown): Pid {
-  if (!(x instanceof Pid)) bad('expected a pid')
-  return x
-}
-
-/** A pid of this node (of this incarnation: older ones are simply dead). */
-function localPid(x: unknown): Pid {
+function pid(x: unknown): Pid {
   if (!(x instanceof Pid)) bad('expected a pid')
   return x
 }
@@ -57,9 +51,10 @@ function atomName(x: unknown): string | undefined {
   return undefined
 }
 
-function live(pid: Pid): Proc | null {
-  if (pid.node !== localNode) return null
-  const p = pid.proc as Proc | null
+/** The live process of a pid of this node (of this incarnation: older ones are simply dead). */
+function live(to: Pid): Proc | null {
+  if (to.node !== localNode) return null
+  const p = to.proc as Proc | null
   return p !== null && p.status < EXITING ? p : null
 }
 
@@ -77,14 +72,14 @@ export function dispatch(c: Connection, f: Frame): void {
     case 12: // SEND_TT {12, Unused, To, Token}
     case 23: {
       arity(t, op === 12 || op === 23 ? 4 : 3)
-      const p = live(localPid(t[2]))
+      const p = live(pid(t[2]))
       if (p !== null) deliver(p, payloadOf(f))
       return
     }
     case wire.REG_SEND: // {6, From, Unused, ToName}
     case 16: {
       arity(t, op === 16 ? 5 : 4)
-      regSend(c, remotePid(t[1]), t[3], f)
+      regSend(c, pid(t[1]), t[3], f)
       return
     }
     case wire.ALIAS_SEND: // {33, From, Alias}
@@ -100,45 +95,45 @@ export function dispatch(c: Connection, f: Frame): void {
     }
     case wire.LINK:
       arity(t, 3)
-      links.recvLink(c, remotePid(t[1]), localPid(t[2]))
+      links.recvLink(c, pid(t[1]), pid(t[2]))
       return
     case wire.EXIT: // {3, From, To, Reason}
     case 13: // EXIT_TT {13, From, To, Token, Reason}
       arity(t, op === 13 ? 5 : 4)
-      links.recvExit(c, remotePid(t[1]), localPid(t[2]), t[t.length - 1])
+      links.recvExit(c, pid(t[1]), pid(t[2]), t[t.length - 1])
       return
     case wire.PAYLOAD_EXIT:
     case 25:
       arity(t, op === 25 ? 4 : 3)
-      links.recvExit(c, remotePid(t[1]), localPid(t[2]), payloadOf(f))
+      links.recvExit(c, pid(t[1]), pid(t[2]), payloadOf(f))
       return
     case wire.UNLINK:
       arity(t, 3)
-      links.recvUnlink(c, remotePid(t[1]), localPid(t[2]))
+      links.recvUnlink(c, pid(t[1]), pid(t[2]))
       return
     case wire.UNLINK_ID:
       arity(t, 4)
-      links.recvUnlinkId(c, id(t[1]), remotePid(t[2]), localPid(t[3]))
+      links.recvUnlinkId(c, id(t[1]), pid(t[2]), pid(t[3]))
       return
     case wire.UNLINK_ID_ACK:
       arity(t, 4)
-      links.recvUnlinkAck(c, id(t[1]), remotePid(t[2]), localPid(t[3]))
+      links.recvUnlinkAck(c, id(t[1]), pid(t[2]), pid(t[3]))
       return
     case wire.EXIT2: // {8, From, To, Reason}
     case 18:
       arity(t, op === 18 ? 5 : 4)
-      exit2(remotePid(t[1]), localPid(t[2]), t[t.length - 1])
+      exit2(pid(t[1]), pid(t[2]), t[t.length - 1])
       return
     case wire.PAYLOAD_EXIT2:
     case 27:
       arity(t, op === 27 ? 4 : 3)
-      exit2(remotePid(t[1]), localPid(t[2]), payloadOf(f))
+      exit2(pid(t[1]), pid(t[2]), payloadOf(f))
       return
     case wire.MONITOR_P: {
       arity(t, 4)
       const target = t[2] instanceof Pid ? t[2] : atomName(t[2])
       if (target === undefined) bad('expected a pid or a name to monitor')
-      monitors.recvMonitor(c, remotePid(t[1]), target, ref(t[3]))
+      monitors.recvMonitor(c, pid(t[1]), target, ref(t[3]))
       return
     }
     case wire.DEMONITOR_P:
@@ -209,11 +204,15 @@ function rex(msg: unknown): void {
 function spawnRequest(c: Connection, t: unknown[]): void {
   if (t.length < 6) bad('SPAWN_REQUEST')
   const reqId = ref(t[1])
-  const from = remotePid(t[2])
+  const from = pid(t[2])
   const mfa = t[4]
   const what = Array.isArray(mfa) ? mfa.map((x) => (x instanceof Atom ? x.name : String(x))).join(':') : '?'
-  log('warning', `spawn_request from ${c.node} for ${what} refused with notsup: Beamish does not run Erlang code`, {
-    node: c.node,
-  })
+  log(
+    'warning',
+    `spawn_request from ${c.node} for ${what} refused with notsup: Beamish does not run Erlang code`,
+    {
+      node: c.node,
+    },
+  )
   wire.spawnReply(c, reqId, from, Atom.of('notsup'))
 }

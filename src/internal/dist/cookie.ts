@@ -37,6 +37,7 @@ export function cookieProblem(cookie: string): string | undefined {
   if (cookie.length === 0) return 'the cookie is empty'
   if ([...cookie].length > 255) return 'the cookie is longer than 255 characters'
   // The digest hashes the cookie's characters as bytes (erlang:md5 of a char list).
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the range is the point: Latin-1 and nothing else
   if (/[^\u0000-\u00ff]/.test(cookie)) return 'the cookie has characters above U+00FF'
   return undefined
 }

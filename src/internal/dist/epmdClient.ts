@@ -1,4 +1,5 @@
 import * as net from 'node:net'
+import { frame16 } from './handshake.ts'
 
 /**
  * EPMD client (distribution.md §1): ALIVE2 to register, PORT_PLEASE2 to find a node, NAMES to
@@ -35,29 +36,35 @@ export interface NodeEntry {
 
 const TIMEOUT_MS = 5000
 
-function frame(body: Buffer): Buffer {
-  const out = Buffer.allocUnsafe(2 + body.length)
-  out.writeUInt16BE(body.length, 0)
-  body.copy(out, 2)
-  return out
+/**
+ * `head` then the fields of an ALIVE2_REQ / PORT2_RESP entry, the inverse of {@link decodeEntry}:
+ * `PortNo:16, NodeType:8, Protocol:8, HighestVersion:16, LowestVersion:16, Nlen:16, NodeName,
+ * Elen:16, Extra`.
+ */
+export function encodeEntry(
+  head: readonly number[],
+  entry: Omit<NodeEntry, 'extra'> & { extra?: Buffer },
+): Buffer {
+  const name = Buffer.from(entry.name, 'utf8')
+  const extra = entry.extra ?? Buffer.alloc(0)
+  const at = head.length
+  const b = Buffer.allocUnsafe(at + 12 + name.length + extra.length)
+  b.set(head)
+  b.writeUInt16BE(entry.port, at)
+  b[at + 2] = entry.type
+  b[at + 3] = entry.protocol
+  b.writeUInt16BE(entry.highest, at + 4)
+  b.writeUInt16BE(entry.lowest, at + 6)
+  b.writeUInt16BE(name.length, at + 8)
+  name.copy(b, at + 10)
+  b.writeUInt16BE(extra.length, at + 10 + name.length)
+  extra.copy(b, at + 12 + name.length)
+  return b
 }
 
 /** ALIVE2_REQ for `entry` (the name is the alive part, without `@host`). */
 export function encodeAlive2(entry: Omit<NodeEntry, 'extra'> & { extra?: Buffer }): Buffer {
-  const name = Buffer.from(entry.name, 'utf8')
-  const extra = entry.extra ?? Buffer.alloc(0)
-  const b = Buffer.allocUnsafe(13 + name.length + extra.length)
-  b[0] = ALIVE2_REQ
-  b.writeUInt16BE(entry.port, 1)
-  b[3] = entry.type
-  b[4] = entry.protocol
-  b.writeUInt16BE(entry.highest, 5)
-  b.writeUInt16BE(entry.lowest, 7)
-  b.writeUInt16BE(name.length, 9)
-  name.copy(b, 11)
-  b.writeUInt16BE(extra.length, 11 + name.length)
-  extra.copy(b, 13 + name.length)
-  return frame(b)
+  return frame16(encodeEntry([ALIVE2_REQ], entry))
 }
 
 /** Parses the body of an ALIVE2_REQ or of a PORT2_RESP entry, starting at `at` (after the tag). */
@@ -80,7 +87,7 @@ export function decodeEntry(b: Buffer, at: number): NodeEntry | undefined {
 
 /** PORT_PLEASE2_REQ for an alive name. */
 export function encodePortPlease(alive: string): Buffer {
-  return frame(Buffer.concat([Buffer.from([PORT_PLEASE2_REQ]), Buffer.from(alive, 'utf8')]))
+  return frame16(Buffer.concat([Buffer.from([PORT_PLEASE2_REQ]), Buffer.from(alive, 'utf8')]))
 }
 
 /** Parses PORT2_RESP: the entry, `null` when EPMD does not know the name, undefined if incomplete. */
@@ -134,7 +141,7 @@ export async function portPlease(addr: EpmdAddress, alive: string): Promise<Node
  * await names({ host: '127.0.0.1', port: 4369 }) // [{ name: 'ref', port: 9100 }]
  */
 export async function names(addr: EpmdAddress): Promise<{ name: string; port: number }[]> {
-  return decodeNames(await request(addr, frame(Buffer.from([NAMES_REQ]))))
+  return decodeNames(await request(addr, frame16(Buffer.from([NAMES_REQ]))))
 }
 
 /** A live registration: closing `socket` unregisters the node. */

@@ -4,6 +4,7 @@ import {
   ALIVE2_REQ,
   ALIVE2_X_RESP,
   decodeEntry,
+  encodeEntry,
   NAMES_REQ,
   type NodeEntry,
   PORT_PLEASE2_REQ,
@@ -58,11 +59,13 @@ export function startEpmd(host: string, port: number): Promise<EpmdServer> {
     const tag = req[0]
     if (tag === ALIVE2_REQ) {
       const entry = decodeEntry(req, 1)
-      if (entry === undefined || !isLoopback(sock.remoteAddress) || entry.name.length === 0) {
-        sock.end(Buffer.from([ALIVE2_X_RESP, 1, 0, 0, 0, 0]))
-        return
-      }
-      if (nodes.has(entry.name) || nodes.size >= MAX_NODES) {
+      if (
+        entry === undefined ||
+        !isLoopback(sock.remoteAddress) ||
+        entry.name.length === 0 ||
+        nodes.has(entry.name) ||
+        nodes.size >= MAX_NODES
+      ) {
         sock.end(Buffer.from([ALIVE2_X_RESP, 1, 0, 0, 0, 0]))
         return
       }
@@ -86,21 +89,7 @@ export function startEpmd(host: string, port: number): Promise<EpmdServer> {
         sock.end(Buffer.from([PORT2_RESP, 1]))
         return
       }
-      const e = r.entry
-      const name = Buffer.from(e.name, 'utf8')
-      const b = Buffer.allocUnsafe(14 + name.length + e.extra.length)
-      b[0] = PORT2_RESP
-      b[1] = 0
-      b.writeUInt16BE(e.port, 2)
-      b[4] = e.type
-      b[5] = e.protocol
-      b.writeUInt16BE(e.highest, 6)
-      b.writeUInt16BE(e.lowest, 8)
-      b.writeUInt16BE(name.length, 10)
-      name.copy(b, 12)
-      b.writeUInt16BE(e.extra.length, 12 + name.length)
-      e.extra.copy(b, 14 + name.length)
-      sock.end(b)
+      sock.end(encodeEntry([PORT2_RESP, 0], r.entry))
       return
     }
     if (tag === NAMES_REQ || tag === DUMP_REQ) {

@@ -1,4 +1,5 @@
 import { type DecodeOptions, decodeWithSize } from '../etf/index.ts'
+import { DIST_FRAG_HEADER, DIST_HEADER, VERSION } from '../etf/tags.ts'
 
 /**
  * Reading distribution frames after the handshake (distribution.md §4): pass-through frames
@@ -9,9 +10,7 @@ import { type DecodeOptions, decodeWithSize } from '../etf/index.ts'
  */
 
 export const PASS_THROUGH = 112
-export const VERSION = 131
-export const DIST_HEADER = 68
-export const DIST_FRAG_HEADER = 69
+/** The fragment continuation tag (the same byte as NEW_FLOAT_EXT, so not among the ETF tags). */
 export const DIST_FRAG_CONT = 70
 
 /** Binaries from this size on, in a frame buffer of their own, are not copied out of it. */
@@ -67,14 +66,7 @@ export class FrameReader {
    */
   read(data: Buffer, owned = false): Frame | undefined {
     const tag = data[0]
-    if (tag === PASS_THROUGH) {
-      const opts = this.opts[0]![owned ? 1 : 0]!
-      const same = this.sameCtrl(data, 1)
-      if (same !== undefined) return { ctrl: same, buf: data, payloadAt: 1 + this.lastCtrl!.length, opts }
-      const r = decodeWithSize(data, 1, opts)
-      this.remember(data, 1, r.bytesRead, r.term)
-      return { ctrl: r.term, buf: data, payloadAt: 1 + r.bytesRead, opts }
-    }
+    if (tag === PASS_THROUGH) return this.control(data, 1, this.opts[0]![owned ? 1 : 0]!)
     if (tag !== VERSION || data.length < 3) throw new FrameError(`unknown frame type ${tag}`)
     const kind = data[1]
     if (kind === DIST_HEADER) {
@@ -124,13 +116,7 @@ export class FrameReader {
 
   private decode(buf: Buffer, at: number, refs: (string | undefined)[], owned: boolean): Frame {
     const base = this.opts[1]![owned ? 1 : 0]!
-    if (refs.length === 0) {
-      const same = this.sameCtrl(buf, at)
-      if (same !== undefined) return { ctrl: same, buf, payloadAt: at + this.lastCtrl!.length, opts: base }
-      const r = decodeWithSize(buf, at, base)
-      this.remember(buf, at, r.bytesRead, r.term)
-      return { ctrl: r.term, buf, payloadAt: at + r.bytesRead, opts: base }
-    }
+    if (refs.length === 0) return this.control(buf, at, base)
     const opts: DecodeOptions = { ...base, atomCache: refs }
     const r = decodeWithSize(buf, at, opts)
     return { ctrl: r.term, buf, payloadAt: at + r.bytesRead, opts }
@@ -145,17 +131,20 @@ export class FrameReader {
   private lastCtrl: Buffer | null = null
   private lastTerm: unknown = undefined
 
-  private sameCtrl(buf: Buffer, at: number): unknown {
+  /** The frame whose control message (no atom cache refs) starts at `at`: remembered, or decoded. */
+  private control(buf: Buffer, at: number, opts: DecodeOptions): Frame {
     const last = this.lastCtrl
-    if (last === null || buf.length - at < last.length) return undefined
-    for (let i = 0; i < last.length; i++) if (buf[at + i] !== last[i]) return undefined
-    return this.lastTerm
-  }
-
-  private remember(buf: Buffer, at: number, len: number, term: unknown): void {
-    if (len > 256) return
-    this.lastCtrl = Buffer.from(buf.subarray(at, at + len))
-    this.lastTerm = term
+    if (last !== null && buf.length - at >= last.length) {
+      let i = 0
+      while (i < last.length && buf[at + i] === last[i]) i++
+      if (i === last.length) return { ctrl: this.lastTerm, buf, payloadAt: at + last.length, opts }
+    }
+    const r = decodeWithSize(buf, at, opts)
+    if (r.bytesRead <= 256) {
+      this.lastCtrl = Buffer.from(buf.subarray(at, at + r.bytesRead))
+      this.lastTerm = r.term
+    }
+    return { ctrl: r.term, buf, payloadAt: at + r.bytesRead, opts }
   }
 
   /**

@@ -60,10 +60,12 @@ export function digest(challenge: number, cookie: string): Buffer {
 
 /** A valid node name: `alive@host`, one `@`, no spaces or control characters, ≤ 255 bytes. */
 export function validNodeName(name: string): boolean {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it rejects
   return Buffer.byteLength(name) <= 255 && /^[^@\s\x00-\x1f]+@[^@\s\x00-\x1f]+$/.test(name)
 }
 
-function frame16(body: Buffer): Buffer {
+/** `Length:16, Body`: the framing of handshake messages and of EPMD requests. */
+export function frame16(body: Buffer): Buffer {
   const out = Buffer.allocUnsafe(2 + body.length)
   out.writeUInt16BE(body.length, 0)
   body.copy(out, 2)
@@ -246,4 +248,3 @@ export class Handshake {
     return { kind: 'up', peer: this.peer!, rest }
   }
 }
-

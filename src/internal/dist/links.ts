@@ -105,7 +105,8 @@ export function recvUnlinkAck(c: Connection, id: bigint, from: Pid, to: Pid): vo
   const s = p === null ? undefined : c.procs.get(p)
   const k = pidKey(from)
   const rec = s?.links?.get(k)
-  if (p !== null && s !== undefined && rec !== undefined && !rec.active && rec.unlinkId === id) drop(c, p, s, k)
+  if (p !== null && s !== undefined && rec !== undefined && !rec.active && rec.unlinkId === id)
+    drop(c, p, s, k)
 }
 
 /** An exit signal over a link: acted on only while the link is active. */

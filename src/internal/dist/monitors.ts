@@ -48,7 +48,14 @@ export function localMonitor(
   alias: Monitor['alias'],
 ): void {
   const key = refKey(ref)
-  const m: OutMon = { ref, key, watcher: p, target: target instanceof Pid ? target : target[0], object, alias }
+  const m: OutMon = {
+    ref,
+    key,
+    watcher: p,
+    target: target instanceof Pid ? target : target[0],
+    object,
+    alias,
+  }
   const s = c.stateOf(p)
   ;(s.out ??= new Map()).set(key, m)
   c.outMons.set(key, m)

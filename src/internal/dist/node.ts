@@ -2,7 +2,7 @@ import type * as net from 'node:net'
 import { createServer } from 'node:net'
 import { setLocalPidResolver, setLocalRefResolver } from '../etf/index.ts'
 import { log } from '../logger.ts'
-import { currentProc, type Proc, table } from '../runtime/proc.ts'
+import { currentProc, table } from '../runtime/proc.ts'
 import { setTransport } from '../runtime/remote.ts'
 import { aliases } from '../runtime/signals.ts'
 import { localNode, nodeRef } from '../term/nodeRef.ts'
@@ -166,14 +166,18 @@ function newConn(r: Running, node: string): Connection {
       try {
         dispatch(conn, f)
       } catch (e) {
-        log('error', `** Got invalid data on distribution channel from ${conn.node}: ${(e as Error).message} **`)
+        log(
+          'error',
+          `** Got invalid data on distribution channel from ${conn.node}: ${(e as Error).message} **`,
+        )
         teardown(r, conn, 'invalid data')
       }
     },
     closed(conn, reason) {
       if (reason.startsWith('invalid data: ')) {
         log('error', `** Got invalid data on distribution channel from ${conn.node}: ${reason.slice(14)} **`)
-      } else if (reason !== 'connection_closed') log('error', `** Connection to ${conn.node} closed: ${reason} **`)
+      } else if (reason !== 'connection_closed')
+        log('error', `** Connection to ${conn.node} closed: ${reason} **`)
       teardown(r, conn, reason)
     },
   })
@@ -270,7 +274,9 @@ function onIncoming(r: Running, sock: net.Socket): void {
       r.handshakes.delete(sock)
       const who = e.peer ?? sock.remoteAddress ?? 'unknown'
       if (e.reason === 'invalid challenge reply') {
-        log('error', `** Connection attempt from node ${who} rejected. Invalid challenge reply. **`, { node: who })
+        log('error', `** Connection attempt from node ${who} rejected. Invalid challenge reply. **`, {
+          node: who,
+        })
       } else if (e.reason.startsWith('it cannot handle')) {
         log('error', `** Connection attempt from node ${who} rejected since ${e.reason}. **`, { node: who })
       }
@@ -304,7 +310,9 @@ export function teardown(r: Running, c: Connection, reason: string): void {
     links.connectionLost(p, s)
   }
   if (reason === 'net_tick_timeout') {
-    log('error', `** Node ${c.node} not responding **\n** Removing (timedout) connection **`, { node: c.node })
+    log('error', `** Node ${c.node} not responding **\n** Removing (timedout) connection **`, {
+      node: c.node,
+    })
   }
   notifyDown(c, wasUp)
   for (const w of c.waiters.splice(0)) w(false)

@@ -1,6 +1,6 @@
 import type { Proc } from '../runtime/proc.ts'
 import { deliver } from '../runtime/scheduler.ts'
-import { type Connection, UP } from './connection.ts'
+import type { Connection } from './connection.ts'
 
 /**
  * Node monitoring: `Node.monitor(node)` (Erlang's `monitor_node/2`: one `['nodedown', node]` per
@@ -80,9 +80,4 @@ export function monitorNodes(p: Proc, flag: boolean, type: NodeType, info: boole
   }
   if (sub !== undefined && sub.type === type && sub.info === info) sub.count++
   else subscribers.set(p, { type, info, count: 1 })
-}
-
-/** True when `c` is up (for callers that only want live connections). */
-export function isUp(c: Connection | undefined): boolean {
-  return c?.state === UP
 }

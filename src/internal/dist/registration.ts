@@ -26,7 +26,10 @@ function epmdClientHost(host: string): string {
   return host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host
 }
 
-export async function register(cfg: RegistrationConfig, port: number): Promise<[epmd.Registration, EpmdServer | null]> {
+export async function register(
+  cfg: RegistrationConfig,
+  port: number,
+): Promise<[epmd.Registration, EpmdServer | null]> {
   const addr = { host: epmdClientHost(cfg.host), port: cfg.epmdPort }
   const alive = cfg.name.slice(0, cfg.name.indexOf('@'))
   const entry = {
@@ -91,4 +94,3 @@ export function watchRegistration(
     setTimeout(retry, delay).unref()
   })
 }
-

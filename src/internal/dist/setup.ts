@@ -155,7 +155,11 @@ export function dial(me: Identity, node: string, epmdPort: number): Dial {
  * Runs the acceptor side on an incoming socket. `decide` gives the status for an authenticated
  * name candidate (before the challenge: the name is not trusted yet and creates nothing).
  */
-export function accept(me: Identity, sock: net.Socket, decide: (peer: PeerInfo) => Status): Promise<Established> {
+export function accept(
+  me: Identity,
+  sock: net.Socket,
+  decide: (peer: PeerInfo) => Status,
+): Promise<Established> {
   const hs = new Handshake({ role: 'acceptor', ...me, decide })
   return drive(sock, hs, { cancelled: false })
 }

@@ -64,7 +64,13 @@ export function makeTransport({ connFor, senderPid }: Registry): Transport {
       if (c !== undefined) wire.exit2(c, from?.pid ?? senderPid(), to, reason)
     },
 
-    monitor(p: Proc, ref: Ref, target: Pid | readonly [string, string], object: unknown, alias: Monitor['alias']) {
+    monitor(
+      p: Proc,
+      ref: Ref,
+      target: Pid | readonly [string, string],
+      object: unknown,
+      alias: Monitor['alias'],
+    ) {
       const node = target instanceof Pid ? target.node.name : target[1]
       const c = connFor(node, true)
       if (c !== undefined) {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { EtfError, encode } from '../etf/index.ts'
+import { BINARY_EXT, VERSION } from '../etf/tags.ts'
 import { inspect } from '../format.ts'
 import { Atom } from '../term/atom.ts'
 import { BitBinary, ExportFun, Float, List, OpaqueFun, Port } from '../term/misc.ts'
@@ -66,7 +67,11 @@ function substitute(x: unknown, depth: number, found: Map<string, Uint8Array>): 
   }
   if (depth === 0 || typeof x !== 'object' || x === null) return x
   if (Array.isArray(x)) return x.map((v) => substitute(v, depth - 1, found))
-  if (x instanceof List) return new List(x.items.map((v) => substitute(v, depth - 1, found)), x.tail)
+  if (x instanceof List)
+    return new List(
+      x.items.map((v) => substitute(v, depth - 1, found)),
+      x.tail,
+    )
   if (x instanceof Map) {
     const m = new Map<unknown, unknown>()
     for (const [k, v] of x) m.set(k, substitute(v, depth - 1, found))
@@ -84,8 +89,8 @@ function substitute(x: unknown, depth: number, found: Map<string, Uint8Array>): 
 export function encodePayload(msg: unknown): Buffer | Buffer[] {
   if (msg instanceof Uint8Array && msg.length >= LARGE) {
     const head = Buffer.allocUnsafe(6)
-    head[0] = 131
-    head[1] = 109
+    head[0] = VERSION
+    head[1] = BINARY_EXT
     head.writeUInt32BE(msg.length, 2)
     return [head, snapshot(msg)]
   }
@@ -251,7 +256,11 @@ function sanitize(x: unknown, depth: number): unknown {
   )
     return x
   if (Array.isArray(x)) return x.map((v) => sanitize(v, depth + 1))
-  if (x instanceof List) return new List(x.items.map((v) => sanitize(v, depth + 1)), x.tail)
+  if (x instanceof List)
+    return new List(
+      x.items.map((v) => sanitize(v, depth + 1)),
+      x.tail,
+    )
   if (x instanceof Map) {
     const m = new Map<unknown, unknown>()
     for (const [k, v] of x) m.set(sanitize(k, depth + 1), sanitize(v, depth + 1))

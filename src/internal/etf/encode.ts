@@ -141,12 +141,7 @@ class Encoder extends Writer {
       this.ensure(2)
       this.buf[this.pos++] = T.SMALL_TUPLE_EXT
       this.buf[this.pos++] = n
-    } else {
-      this.ensure(5)
-      this.buf[this.pos] = T.LARGE_TUPLE_EXT
-      this.view.setUint32(this.pos + 1, n)
-      this.pos += 5
-    }
+    } else this.tagU32(T.LARGE_TUPLE_EXT, n)
     let i = 0
     try {
       for (; i < n; i++) this.term(a[i])
@@ -183,10 +178,7 @@ class Encoder extends Writer {
       this.pos = p
       return
     }
-    this.ensure(5)
-    this.buf[this.pos] = T.LIST_EXT
-    this.view.setUint32(this.pos + 1, n)
-    this.pos += 5
+    this.tagU32(T.LIST_EXT, n)
     let i = 0
     try {
       for (; i < n; i++) this.term(items[i])
@@ -201,15 +193,8 @@ class Encoder extends Writer {
     }
   }
 
-  mapHeader(n: number): void {
-    this.ensure(5)
-    this.buf[this.pos] = T.MAP_EXT
-    this.view.setUint32(this.pos + 1, n)
-    this.pos += 5
-  }
-
   map(m: Map<unknown, unknown>): void {
-    this.mapHeader(m.size)
+    this.tagU32(T.MAP_EXT, m.size)
     if (this.canonical) {
       this.canonicalPairs(m)
       return
@@ -254,7 +239,7 @@ class Encoder extends Writer {
       throw fail('cannot encode an object with symbol keys: map keys are strings here')
     }
     const keys = Object.keys(o)
-    this.mapHeader(keys.length)
+    this.tagU32(T.MAP_EXT, keys.length)
     for (const k of keys) {
       this.stringBinary(k)
       try {

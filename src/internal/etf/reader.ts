@@ -320,12 +320,17 @@ export class Reader {
 
   node(name: string, creation: number, at: number): NodeRef {
     // Most pids in a message come from one node: skip the key building of the interning table.
-    if (name === lastNode.name && creation === lastNode.creation && lastNode !== localNode) {
-      if (name !== localNode.name || creation !== localNode.creation) return lastNode
+    // Not when the name and creation are now the local node's (it is renamed when distribution
+    // starts): findNodeRef then answers localNode.
+    if (
+      name === lastNode.name &&
+      creation === lastNode.creation &&
+      (name !== localNode.name || creation !== localNode.creation)
+    ) {
+      return lastNode
     }
     const found = findNodeRef(name, creation)
     if (found !== undefined) return (lastNode = found)
-    if (found !== undefined) return found
     if (remoteNodeCount() >= this.maxNodes) {
       throw this.fail(
         'ERR_BEAMISH_ETF_LIMIT',

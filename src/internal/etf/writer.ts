@@ -59,6 +59,14 @@ export class Writer {
     this.buf[this.pos++] = v
   }
 
+  /** A tag byte and a 32-bit count (LARGE_TUPLE_EXT, LIST_EXT, MAP_EXT headers). */
+  tagU32(tag: number, n: number): void {
+    this.ensure(5)
+    this.buf[this.pos] = tag
+    this.view.setUint32(this.pos + 1, n)
+    this.pos += 5
+  }
+
   /** Atom text; `latin1` mode picks ATOM_EXT when every character fits a byte, like OTP 25. */
   atom(name: string): void {
     const n = name.length
