@@ -3,21 +3,12 @@
  */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { BeamishError, ExitError } from '../../src/Errors.ts'
+import { BeamishError } from '../../src/Errors.ts'
 import { Agent, P, type Pid, Process, Supervisor } from '../../src/index.ts'
 import { assertReceive, captureLog, run } from '../../src/testing/index.ts'
+import { catchExit, quietly, uniqueName } from './helpers.ts'
 
 const { self, send } = Process
-
-function* catchExit(op: Iterable<unknown>): Generator<unknown, unknown, unknown> {
-  try {
-    yield* op as Generator<unknown, unknown, unknown>
-  } catch (e) {
-    if (e instanceof ExitError) return e.reason
-    throw e
-  }
-  return assert.fail('expected the operation to exit')
-}
 
 function* startLinkOk<S>(fn: Agent.InitFun<S>, opts?: Agent.StartOptions) {
   const r = yield* Agent.startLink(fn, opts)
@@ -29,14 +20,6 @@ function* waitUntilDead(pid: Pid) {
   const ref = Process.monitor(pid)
   yield* assertReceive(['DOWN', ref, 'process', pid, P._])
 }
-
-/** Runs a test body with the log captured and dropped (crashes and restarts done on purpose). */
-async function quietly(body: () => Generator<unknown, void, unknown>): Promise<void> {
-  await captureLog(() => run(body))
-}
-
-let n = 0
-const uniqueName = (prefix: string) => `${prefix}-${process.pid}-${++n}`
 
 describe('Agent', () => {
   it('A1/A2: startLink workflow with an unregistered agent: linked, update, get, getAndUpdate, stop', () =>

@@ -10,7 +10,8 @@ import { exit, GenServer, P, Pid, Process } from '../../src/index.ts'
 import { setGlobalNames } from '../../src/internal/gen.ts'
 import { nodeRef } from '../../src/internal/term/nodeRef.ts'
 import { assertReceive, captureLog, refuteReceive, run } from '../../src/testing/index.ts'
-import { catchExit, quietly, Stack, startLinkOk, startOk, tinyVia, uniqueName } from './genServerHelpers.ts'
+import { Stack, startLinkOk, startOk, tinyVia } from './genServerHelpers.ts'
+import { catchExit, quietly, uniqueName } from './helpers.ts'
 
 const { self, send } = Process
 const anyPid = P.instanceOf(Pid)
@@ -36,6 +37,17 @@ function reporter(to: Pid) {
     },
     terminate: (reason: unknown, s: unknown) => {
       send(to, ['terminate', reason, s])
+    },
+  })
+}
+
+/** `reporter(to)` that traps exits from `init` on. */
+function trappingReporter(to: Pid) {
+  return GenServer.define({
+    ...reporter(to),
+    init: (s: unknown) => {
+      Process.trapExit(true)
+      return GenServer.ok(s)
     },
   })
 }
@@ -155,20 +167,18 @@ describe('§9.1 starting', () => {
     }))
 
   it('G-s2: init raising kills a non-trapping linked starter with the error', () =>
-    quietly(() =>
-      run(function* () {
-        const M = GenServer.define({
-          init: (_: null): GenServer.InitResult<null> => {
-            throw new Error('init failed')
-          },
-        })
-        const [starter, ref] = Process.spawnMonitor(function* () {
-          yield* GenServer.startLink(M, null)
-        })
-        const [, , , , reason] = yield* assertReceive(['DOWN', ref, 'process', starter, P._])
-        assert.ok(Array.isArray(reason) && reason[0] instanceof Error && reason[0].message === 'init failed')
-      }),
-    ))
+    quietly(function* () {
+      const M = GenServer.define({
+        init: (_: null): GenServer.InitResult<null> => {
+          throw new Error('init failed')
+        },
+      })
+      const [starter, ref] = Process.spawnMonitor(function* () {
+        yield* GenServer.startLink(M, null)
+      })
+      const [, , , , reason] = yield* assertReceive(['DOWN', ref, 'process', starter, P._])
+      assert.ok(Array.isArray(reason) && reason[0] instanceof Error && reason[0].message === 'init failed')
+    }))
 
   it('G-s2: a name that is already registered gives ["error", ["already_started", pid]]', () =>
     run(function* () {
@@ -396,41 +406,35 @@ describe('§9.1 starting', () => {
 
 describe('§9.3 terminate and stop', () => {
   it('G-t1: terminate runs when a callback returns stop', () =>
-    quietly(() =>
-      run(function* () {
-        Process.trapExit(true)
-        const pid = yield* startLinkOk(reporter(self()), 'state')
-        GenServer.cast(pid, ['return', ['stop', 'custom', 'new state']])
-        yield* assertReceive(['terminate', 'custom', 'new state'])
-        yield* assertReceive(['EXIT', pid, 'custom'])
-      }),
-    ))
+    quietly(function* () {
+      Process.trapExit(true)
+      const pid = yield* startLinkOk(reporter(self()), 'state')
+      GenServer.cast(pid, ['return', ['stop', 'custom', 'new state']])
+      yield* assertReceive(['terminate', 'custom', 'new state'])
+      yield* assertReceive(['EXIT', pid, 'custom'])
+    }))
 
   it('G-t1: terminate runs with the error when a callback raises, with the state before the callback', () =>
-    quietly(() =>
-      run(function* () {
-        Process.trapExit(true)
-        const pid = yield* startLinkOk(reporter(self()), 'state')
-        GenServer.cast(pid, 'crash')
-        const [, reason, state] = yield* assertReceive(['terminate', P._, P._])
-        assert.equal(state, 'state')
-        assert.ok(Array.isArray(reason) && reason[0] instanceof Error && reason[0].message === 'boom')
-        const [, , exitReason] = yield* assertReceive(['EXIT', pid, P._])
-        // terminate's report was a copied message; the link carries the reason itself.
-        assert.deepEqual(exitReason, reason)
-      }),
-    ))
+    quietly(function* () {
+      Process.trapExit(true)
+      const pid = yield* startLinkOk(reporter(self()), 'state')
+      GenServer.cast(pid, 'crash')
+      const [, reason, state] = yield* assertReceive(['terminate', P._, P._])
+      assert.equal(state, 'state')
+      assert.ok(Array.isArray(reason) && reason[0] instanceof Error && reason[0].message === 'boom')
+      const [, , exitReason] = yield* assertReceive(['EXIT', pid, P._])
+      // terminate's report was a copied message; the link carries the reason itself.
+      assert.deepEqual(exitReason, reason)
+    }))
 
   it('G-t1: terminate runs with bad_return_value when a callback returns something invalid', () =>
-    quietly(() =>
-      run(function* () {
-        Process.trapExit(true)
-        const pid = yield* startLinkOk(reporter(self()), 'state')
-        GenServer.cast(pid, ['return', ['reply', 'not for a cast', 'x']])
-        yield* assertReceive(['terminate', ['bad_return_value', ['reply', 'not for a cast', 'x']], 'state'])
-        yield* assertReceive(['EXIT', pid, ['bad_return_value', ['reply', 'not for a cast', 'x']]])
-      }),
-    ))
+    quietly(function* () {
+      Process.trapExit(true)
+      const pid = yield* startLinkOk(reporter(self()), 'state')
+      GenServer.cast(pid, ['return', ['reply', 'not for a cast', 'x']])
+      yield* assertReceive(['terminate', ['bad_return_value', ['reply', 'not for a cast', 'x']], 'state'])
+      yield* assertReceive(['EXIT', pid, ['bad_return_value', ['reply', 'not for a cast', 'x']]])
+    }))
 
   it('G-t1: terminate runs on GenServer.stop with the given reason', () =>
     run(function* () {
@@ -443,32 +447,24 @@ describe('§9.3 terminate and stop', () => {
     }))
 
   it("G-t1: a trapping server terminates on its parent's EXIT, whatever the reason, even normal", () =>
-    quietly(() =>
-      run(function* () {
-        const me = self()
-        const Trapping = GenServer.define({
-          ...reporter(me),
-          init: (s: unknown) => {
-            Process.trapExit(true)
-            return GenServer.ok(s)
-          },
+    quietly(function* () {
+      const me = self()
+      const Trapping = trappingReporter(me)
+      for (const reason of ['normal', 'shutdown', 'custom']) {
+        const parent = Process.spawn(function* () {
+          const pid = yield* startLinkOk(Trapping, reason)
+          send(me, ['server', pid])
+          yield* Process.receive('exit')
         })
-        for (const reason of ['normal', 'shutdown', 'custom']) {
-          const parent = Process.spawn(function* () {
-            const pid = yield* startLinkOk(Trapping, reason)
-            send(me, ['server', pid])
-            yield* Process.receive('exit')
-          })
-          const [, pid] = yield* assertReceive(['server', anyPid])
-          const ref = Process.monitor(pid)
-          if (reason === 'normal') send(parent, 'exit')
-          else Process.exit(parent, reason)
-          yield* assertReceive(['terminate', reason, reason])
-          yield* assertReceive(['DOWN', ref, 'process', pid, reason])
-          yield* refuteReceive(['info', P._], 0)
-        }
-      }),
-    ))
+        const [, pid] = yield* assertReceive(['server', anyPid])
+        const ref = Process.monitor(pid)
+        if (reason === 'normal') send(parent, 'exit')
+        else Process.exit(parent, reason)
+        yield* assertReceive(['terminate', reason, reason])
+        yield* assertReceive(['DOWN', ref, 'process', pid, reason])
+        yield* refuteReceive(['info', P._], 0)
+      }
+    }))
 
   it("G-t2: a non-trapping server ignores its parent's normal exit, and dies without terminate from another", () =>
     run(function* () {
@@ -507,11 +503,7 @@ describe('§9.3 terminate and stop', () => {
     run(function* () {
       const me = self()
       const Trapping = GenServer.define({
-        ...reporter(me),
-        init: (s: unknown) => {
-          Process.trapExit(true)
-          return GenServer.ok(s)
-        },
+        ...trappingReporter(me),
         handleCast: (_r: 'suicide', s: unknown) => {
           Process.exit(self(), 'kill')
           return GenServer.noreply(s)
@@ -542,11 +534,7 @@ describe('§9.3 terminate and stop', () => {
     run(function* () {
       const me = self()
       const Trapping = GenServer.define({
-        ...reporter(me),
-        init: (s: unknown) => {
-          Process.trapExit(true)
-          return GenServer.ok(s)
-        },
+        ...trappingReporter(me),
         handleCall: (_r: 'spawnLinked', _f: GenServer.From, s: unknown) =>
           GenServer.reply(
             Process.spawnLink(() => Process.exit(self(), 'worker died')),
@@ -623,21 +611,19 @@ describe('§9.3 terminate and stop', () => {
     }))
 
   it('G-t4: stop exits with the actual reason when the server ends with another one', () =>
-    quietly(() =>
-      run(function* () {
-        const M = GenServer.define({
-          ...reporter(self()),
-          terminate: () => {
-            throw new Error('terminate failed')
-          },
-        })
-        const pid = yield* startOk(M, 's')
-        const reason = (yield* catchExit(GenServer.stop(pid))) as [unknown, unknown]
-        const [actual, where] = reason as [[Error, string], unknown]
-        assert.ok(actual[0] instanceof Error && actual[0].message === 'terminate failed')
-        assert.deepEqual(where, ['GenServer', 'stop', [pid, 'normal', Number.POSITIVE_INFINITY]])
-      }),
-    ))
+    quietly(function* () {
+      const M = GenServer.define({
+        ...reporter(self()),
+        terminate: () => {
+          throw new Error('terminate failed')
+        },
+      })
+      const pid = yield* startOk(M, 's')
+      const reason = (yield* catchExit(GenServer.stop(pid))) as [unknown, unknown]
+      const [actual, where] = reason as [[Error, string], unknown]
+      assert.ok(actual[0] instanceof Error && actual[0].message === 'terminate failed')
+      assert.deepEqual(where, ['GenServer', 'stop', [pid, 'normal', Number.POSITIVE_INFINITY]])
+    }))
 
   it('a stopping server releases only the names it still holds, never their new owner', () =>
     run(function* () {
@@ -678,13 +664,7 @@ describe('§9.3 terminate and stop', () => {
   it('G-t6: the parent is the startLink caller; a server from start has no parent to obey', () =>
     run(function* () {
       const me = self()
-      const Trapping = GenServer.define({
-        ...reporter(me),
-        init: (s: unknown) => {
-          Process.trapExit(true)
-          return GenServer.ok(s)
-        },
-      })
+      const Trapping = trappingReporter(me)
       const linked = yield* startLinkOk(Trapping, 'linked')
       assert.deepEqual(Process.info(linked)!.ancestors[0], me)
 
@@ -840,47 +820,41 @@ describe('crash reports and default callbacks', () => {
   })
 
   it('without handleCall, a call crashes the server with "attempted to call GenServer … but no handleCall callback was provided"', () =>
-    quietly(() =>
-      run(function* () {
-        const M = GenServer.define({ init: (_: null) => GenServer.ok(null) })
-        const pid = yield* startOk(M, null)
-        const reason = (yield* catchExit(GenServer.call(pid, 'hello'))) as [[Error, string], unknown]
-        assert.ok(reason[0][0] instanceof Error)
-        assert.equal(
-          reason[0][0].message,
-          `attempted to call GenServer ${pid} but no handleCall callback was provided`,
-        )
-        assert.deepEqual(reason[1], ['GenServer', 'call', [pid, 'hello', 5000]])
-      }),
-    ))
+    quietly(function* () {
+      const M = GenServer.define({ init: (_: null) => GenServer.ok(null) })
+      const pid = yield* startOk(M, null)
+      const reason = (yield* catchExit(GenServer.call(pid, 'hello'))) as [[Error, string], unknown]
+      assert.ok(reason[0][0] instanceof Error)
+      assert.equal(
+        reason[0][0].message,
+        `attempted to call GenServer ${pid} but no handleCall callback was provided`,
+      )
+      assert.deepEqual(reason[1], ['GenServer', 'call', [pid, 'hello', 5000]])
+    }))
 
   it('without handleCast, a cast crashes the server with "attempted to cast GenServer … but no handleCast callback was provided"', () =>
-    quietly(() =>
-      run(function* () {
-        const name = uniqueName('nocast')
-        const M = GenServer.define({ init: (_: null) => GenServer.ok(null) })
-        const pid = yield* startOk(M, null, { name })
-        const ref = Process.monitor(pid)
-        GenServer.cast(pid, 'hello')
-        const [, , , , reason] = yield* assertReceive(['DOWN', ref, 'process', pid, P._])
-        assert.ok(Array.isArray(reason) && reason[0] instanceof Error)
-        assert.equal(
-          reason[0].message,
-          `attempted to cast GenServer ${name} but no handleCast callback was provided`,
-        )
-      }),
-    ))
+    quietly(function* () {
+      const name = uniqueName('nocast')
+      const M = GenServer.define({ init: (_: null) => GenServer.ok(null) })
+      const pid = yield* startOk(M, null, { name })
+      const ref = Process.monitor(pid)
+      GenServer.cast(pid, 'hello')
+      const [, , , , reason] = yield* assertReceive(['DOWN', ref, 'process', pid, P._])
+      assert.ok(Array.isArray(reason) && reason[0] instanceof Error)
+      assert.equal(
+        reason[0].message,
+        `attempted to cast GenServer ${name} but no handleCast callback was provided`,
+      )
+    }))
 
   it('returning a continue without handleContinue stops the server with undef', () =>
-    quietly(() =>
-      run(function* () {
-        // Why a link: the continue runs before startLink returns, so a monitor would come too late.
-        Process.trapExit(true)
-        const M = GenServer.define({ init: (_: null) => GenServer.ok(null, ['continue', 'x']) })
-        const pid = yield* startLinkOk(M, null)
-        yield* assertReceive(['EXIT', pid, 'undef'])
-      }),
-    ))
+    quietly(function* () {
+      // Why a link: the continue runs before startLink returns, so a monitor would come too late.
+      Process.trapExit(true)
+      const M = GenServer.define({ init: (_: null) => GenServer.ok(null, ['continue', 'x']) })
+      const pid = yield* startLinkOk(M, null)
+      yield* assertReceive(['EXIT', pid, 'undef'])
+    }))
 })
 
 describe('getState and replaceState', () => {

@@ -9,7 +9,8 @@ import { BeamishError, ExitError } from '../../src/Errors.ts'
 import { GenServer, List, P, Pid, Process, Ref } from '../../src/index.ts'
 import { setGlobalNames } from '../../src/internal/gen.ts'
 import { assertReceive, refuteReceive, run } from '../../src/testing/index.ts'
-import { catchExit, quietly, Stack, startLinkOk, startOk, tinyVia, uniqueName } from './genServerHelpers.ts'
+import { Stack, startLinkOk, startOk, tinyVia } from './genServerHelpers.ts'
+import { catchExit, quietly, uniqueName } from './helpers.ts'
 
 const { self, send } = Process
 const anyPid = P.instanceOf(Pid)
@@ -192,28 +193,26 @@ describe('§9.2 call, cast and reply', () => {
     }))
 
   it("G-c3: when the server dies during the call, the caller exits with the server's reason", () =>
-    quietly(() =>
-      run(function* () {
-        const pid = yield* startOk(Scripted, null)
-        const [crash, where] = (yield* catchExit(
-          GenServer.call(pid, () => {
-            throw new Error('boom')
-          }),
-        )) as [[Error, string], unknown]
-        assert.ok(crash[0] instanceof Error && crash[0].message === 'boom')
-        assert.equal(typeof crash[1], 'string')
-        assert.equal((where as unknown[])[0], 'GenServer')
+    quietly(function* () {
+      const pid = yield* startOk(Scripted, null)
+      const [crash, where] = (yield* catchExit(
+        GenServer.call(pid, () => {
+          throw new Error('boom')
+        }),
+      )) as [[Error, string], unknown]
+      assert.ok(crash[0] instanceof Error && crash[0].message === 'boom')
+      assert.equal(typeof crash[1], 'string')
+      assert.equal((where as unknown[])[0], 'GenServer')
 
-        for (const reason of ['custom', 'normal', 'shutdown', ['shutdown', 'tidy']]) {
-          const server = yield* startOk(Scripted, 's')
-          const fn = (_f: GenServer.From, s: unknown) => ['stop', reason, s]
-          assert.deepEqual(yield* catchExit(GenServer.call(server, fn, 1000)), [
-            reason,
-            ['GenServer', 'call', [server, fn, 1000]],
-          ])
-        }
-      }),
-    ))
+      for (const reason of ['custom', 'normal', 'shutdown', ['shutdown', 'tidy']]) {
+        const server = yield* startOk(Scripted, 's')
+        const fn = (_f: GenServer.From, s: unknown) => ['stop', reason, s]
+        assert.deepEqual(yield* catchExit(GenServer.call(server, fn, 1000)), [
+          reason,
+          ['GenServer', 'call', [server, fn, 1000]],
+        ])
+      }
+    }))
 
   it('G-c4: reply may carry a timeout, hibernate or continue as a fourth element', () =>
     run(function* () {
@@ -292,45 +291,41 @@ describe('§9.2 call, cast and reply', () => {
     }))
 
   it('G-c4: handleCast, handleInfo and handleContinue return noreply or stop', () =>
-    quietly(() =>
-      run(function* () {
-        Process.trapExit(true)
-        const M = GenServer.define({
-          init: (_: null) => GenServer.ok(0),
-          handleCast: (r: 'inc' | 'stop', n: number) =>
-            r === 'inc' ? GenServer.noreply(n + 1) : (['stop', 'cast stop', n] as const),
-          handleInfo: (r: 'inc' | 'stop', n: number) =>
-            r === 'inc' ? GenServer.noreply(n + 1) : (['stop', 'info stop', n] as const),
-          handleContinue: (r: 'stop', n: number) => ['stop', r, n] as const,
-          handleCall: (_r: 'get' | 'continue', _f: GenServer.From, n: number) =>
-            GenServer.reply(n, n, _r === 'get' ? 'infinity' : ['continue', 'stop']),
-        })
-        const a = yield* startLinkOk(M, null)
-        GenServer.cast(a, 'inc')
-        send(a, 'inc')
-        assert.equal(yield* GenServer.call(a, 'get'), 2)
-        GenServer.cast(a, 'stop')
-        yield* assertReceive(['EXIT', a, 'cast stop'])
-        const b = yield* startLinkOk(M, null)
-        send(b, 'stop')
-        yield* assertReceive(['EXIT', b, 'info stop'])
-        const c = yield* startLinkOk(M, null)
-        assert.equal(yield* GenServer.call(c, 'continue'), 0)
-        yield* assertReceive(['EXIT', c, 'stop'])
-      }),
-    ))
+    quietly(function* () {
+      Process.trapExit(true)
+      const M = GenServer.define({
+        init: (_: null) => GenServer.ok(0),
+        handleCast: (r: 'inc' | 'stop', n: number) =>
+          r === 'inc' ? GenServer.noreply(n + 1) : (['stop', 'cast stop', n] as const),
+        handleInfo: (r: 'inc' | 'stop', n: number) =>
+          r === 'inc' ? GenServer.noreply(n + 1) : (['stop', 'info stop', n] as const),
+        handleContinue: (r: 'stop', n: number) => ['stop', r, n] as const,
+        handleCall: (_r: 'get' | 'continue', _f: GenServer.From, n: number) =>
+          GenServer.reply(n, n, _r === 'get' ? 'infinity' : ['continue', 'stop']),
+      })
+      const a = yield* startLinkOk(M, null)
+      GenServer.cast(a, 'inc')
+      send(a, 'inc')
+      assert.equal(yield* GenServer.call(a, 'get'), 2)
+      GenServer.cast(a, 'stop')
+      yield* assertReceive(['EXIT', a, 'cast stop'])
+      const b = yield* startLinkOk(M, null)
+      send(b, 'stop')
+      yield* assertReceive(['EXIT', b, 'info stop'])
+      const c = yield* startLinkOk(M, null)
+      assert.equal(yield* GenServer.call(c, 'continue'), 0)
+      yield* assertReceive(['EXIT', c, 'stop'])
+    }))
 
   it('G-c4: a bad handleCall result stops the server with bad_return_value, which the caller exits with', () =>
-    quietly(() =>
-      run(function* () {
-        const pid = yield* startOk(Scripted, null)
-        const fn = () => ['reply', 'too short']
-        assert.deepEqual(yield* catchExit(GenServer.call(pid, fn)), [
-          ['bad_return_value', ['reply', 'too short']],
-          ['GenServer', 'call', [pid, fn, 5000]],
-        ])
-      }),
-    ))
+    quietly(function* () {
+      const pid = yield* startOk(Scripted, null)
+      const fn = () => ['reply', 'too short']
+      assert.deepEqual(yield* catchExit(GenServer.call(pid, fn)), [
+        ['bad_return_value', ['reply', 'too short']],
+        ['GenServer', 'call', [pid, fn, 5000]],
+      ])
+    }))
 
   it('G-c5: messages that are not calls, casts or system messages go to handleInfo', () =>
     run(function* () {
@@ -490,24 +485,22 @@ describe('callbacks and callers of every kind', () => {
     }))
 
   it('an async callback that rejects crashes the server like a throw', () =>
-    quietly(() =>
-      run(function* () {
-        const M = GenServer.define({
-          init: (_: null) => GenServer.ok(null),
-          async handleCall(
-            _r: 'fail',
-            _f: GenServer.From,
-            _s: null,
-          ): Promise<GenServer.CallResult<never, null>> {
-            await null
-            throw new Error('async boom')
-          },
-        })
-        const pid = yield* startOk(M, null)
-        const [[err]] = (yield* catchExit(GenServer.call(pid, 'fail'))) as [[Error], unknown]
-        assert.equal(err.message, 'async boom')
-      }),
-    ))
+    quietly(function* () {
+      const M = GenServer.define({
+        init: (_: null) => GenServer.ok(null),
+        async handleCall(
+          _r: 'fail',
+          _f: GenServer.From,
+          _s: null,
+        ): Promise<GenServer.CallResult<never, null>> {
+          await null
+          throw new Error('async boom')
+        },
+      })
+      const pid = yield* startOk(M, null)
+      const [[err]] = (yield* catchExit(GenServer.call(pid, 'fail'))) as [[Error], unknown]
+      assert.equal(err.message, 'async boom')
+    }))
 
   it('a generator handleCall may yield* a call to another server, and async and generator init work', () =>
     run(function* () {

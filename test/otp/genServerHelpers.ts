@@ -2,26 +2,9 @@
  * Shared pieces of the GenServer tests (semantics.md §9, Elixir's gen_server_test.exs).
  */
 import assert from 'node:assert/strict'
-import { ExitError } from '../../src/Errors.ts'
 import type { ViaModule } from '../../src/GenServer.ts'
 import { GenServer, type Pid, Process } from '../../src/index.ts'
-import { captureLog } from '../../src/testing/index.ts'
-
-/** Runs `op` and returns the reason it exited with (ExUnit's `catch_exit`); fails if it did not exit. */
-export function* catchExit(op: Iterable<unknown>): Generator<unknown, unknown, unknown> {
-  try {
-    yield* op as Generator<unknown, unknown, unknown>
-  } catch (e) {
-    if (e instanceof ExitError) return e.reason
-    throw e
-  }
-  return assert.fail('expected the operation to exit')
-}
-
-/** Runs `body` with the log captured and dropped (crash reports of servers a test kills on purpose). */
-export async function quietly(body: () => Promise<unknown>): Promise<void> {
-  await captureLog(body)
-}
+import { catchExit } from './helpers.ts'
 
 /** `startLink`, asserting `['ok', pid]`. */
 export function* startLinkOk<M extends GenServer.Callbacks>(
@@ -79,10 +62,4 @@ export function tinyVia(): ViaModule & { readonly table: Map<unknown, Pid> } {
       return pid !== undefined && Process.alive(pid) ? pid : undefined
     },
   }
-}
-
-/** A name unique to this test run. */
-let n = 0
-export function uniqueName(prefix: string): string {
-  return `${prefix}-${process.pid}-${++n}`
 }

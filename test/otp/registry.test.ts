@@ -8,21 +8,20 @@ import { describe, it } from 'node:test'
 import { BeamishError } from '../../src/Errors.ts'
 import { Agent, GenServer, P, Pid, Process, Registry, Supervisor, Term } from '../../src/index.ts'
 import { assertReceive, refuteReceive, run } from '../../src/testing/index.ts'
-import { catchExit, quietly, uniqueName } from './taskHelpers.ts'
+import { catchExit, linked, quietly, uniqueName } from './helpers.ts'
 
 const { self, send } = Process
 
 interface Ctx {
   readonly registry: string
   readonly partitions: number
-  readonly listener: string
 }
 
 /**
  * Runs `body` as a test process with a fresh registry (Elixir's `setup` with
  * `start_supervised`); the registry and the helper processes it started go away afterwards. A
- * registry with a listener needs that listener registered (the test registers itself), since
- * notifying a name nobody holds throws, as in Elixir.
+ * registry with a listener needs that listener registered, since notifying a name nobody holds
+ * throws, as in Elixir: the test process registers itself as the listener while `body` runs.
  */
 function withRegistry(
   keys: Registry.Kind,
@@ -37,15 +36,26 @@ function withRegistry(
       const listeners = withListener ? [listener] : []
       const r = yield* Registry.startLink({ keys, name: registry, partitions, listeners })
       assert.equal(r[0], 'ok')
+      if (withListener) Process.register(listener, self())
       try {
-        yield* body({ registry, partitions, listener })
+        yield* body({ registry, partitions })
       } finally {
+        if (withListener) Process.unregister(listener)
         for (const pid of helpers.splice(0)) Process.exit(pid, 'kill')
       }
     })
 }
 
 const helpers: Pid[] = []
+
+/**
+ * `it` for the tests of a registry of `keys` with `partitions`: each body runs with a fresh one
+ * (see withRegistry), and with the test process as its listener when `withListener` is true.
+ */
+function registryTest(keys: Registry.Kind, partitions: number) {
+  return (name: string, body: (ctx: Ctx) => Generator<unknown, void, unknown>, withListener = false) =>
+    it(name, withRegistry(keys, partitions, body, withListener))
+}
 
 /** Elixir's `register_task`: another process registers `key` and stays alive; returns [owner, pid]. */
 function* registerTask(
@@ -79,19 +89,11 @@ function* syncPartitions(registry: string) {
   for (const p of partitionsOf(registry)) assert.equal(yield* GenServer.call(p, 'sync'), 'ok')
 }
 
-function linkedTo(pid: Pid): boolean {
-  return Process.info(self())!.links.includes(pid)
-}
-
 const sorted = (xs: unknown[]) => [...xs].sort((a, b) => (String(a) < String(b) ? -1 : 1))
 
 for (const partitions of [1, 8]) {
   describe(`unique registry with ${partitions} partition(s)`, () => {
-    const test = (
-      name: string,
-      body: (ctx: Ctx) => Generator<unknown, void, unknown>,
-      withListener = false,
-    ) => it(name, withRegistry('unique', partitions, body, withListener))
+    const test = registryTest('unique', partitions)
 
     test('RG1: starts the configured number of partitions', function* ({ registry }) {
       assert.equal(partitionsOf(registry).length, partitions)
@@ -133,7 +135,7 @@ for (const partitions of [1, 8]) {
       assert.deepEqual(Registry.keys(registry, self()), [])
       assert.deepEqual(Registry.values(registry, 'hello', self()), [])
       // The failed registration linked the caller to its partition only for the attempt.
-      assert.deepEqual(partitionsOf(registry).filter(linkedTo), [])
+      assert.deepEqual(partitionsOf(registry).filter(linked), [])
       assert.ok(partitionsOf(registry).includes(owner))
     })
 
@@ -304,18 +306,13 @@ for (const partitions of [1, 8]) {
 
     test(
       'RG6: listeners hear of registrations and unregistrations',
-      function* ({ registry, listener }) {
-        Process.register(listener, self())
-        try {
-          const [, task] = yield* registerTask(registry, 'hello', 'world')
-          yield* assertReceive(['register', registry, 'hello', task, 'world'], 0)
-          Registry.register(registry, 'world', 'value')
-          yield* assertReceive(['register', registry, 'world', self(), 'value'], 0)
-          Registry.unregister(registry, 'world')
-          yield* assertReceive(['unregister', registry, 'world', self()], 0)
-        } finally {
-          Process.unregister(listener)
-        }
+      function* ({ registry }) {
+        const [, task] = yield* registerTask(registry, 'hello', 'world')
+        yield* assertReceive(['register', registry, 'hello', task, 'world'], 0)
+        Registry.register(registry, 'world', 'value')
+        yield* assertReceive(['register', registry, 'world', self(), 'value'], 0)
+        Registry.unregister(registry, 'world')
+        yield* assertReceive(['unregister', registry, 'world', self()], 0)
       },
       true,
     )
@@ -324,13 +321,13 @@ for (const partitions of [1, 8]) {
       registry,
     }) {
       const [, owner] = Registry.register(registry, 'hello', 'value')
-      assert.ok(linkedTo(owner as Pid))
+      assert.ok(linked(owner as Pid))
       const [, owner2] = Registry.register(registry, 'world', 'value')
       assert.equal(owner2, owner)
       Registry.unregister(registry, 'hello')
-      assert.ok(linkedTo(owner as Pid))
+      assert.ok(linked(owner as Pid))
       Registry.unregister(registry, 'world')
-      assert.ok(!linkedTo(owner as Pid))
+      assert.ok(!linked(owner as Pid))
     })
 
     test('RG6: an unknown registry name throws', function* () {
@@ -410,18 +407,14 @@ for (const partitions of [1, 8]) {
       assert.deepEqual(sorted(Registry.keys(registry, self())), ['hello', 'world'])
       Registry.unregister(registry, 'hello')
       Registry.unregister(registry, 'world')
-      assert.deepEqual(partitionsOf(registry).filter(linkedTo), [])
+      assert.deepEqual(partitionsOf(registry).filter(linked), [])
     })
   })
 }
 
 for (const partitions of [1, 8]) {
   describe(`duplicate registry with ${partitions} partition(s)`, () => {
-    const test = (
-      name: string,
-      body: (ctx: Ctx) => Generator<unknown, void, unknown>,
-      withListener = false,
-    ) => it(name, withRegistry('duplicate', partitions, body, withListener))
+    const test = registryTest('duplicate', partitions)
 
     test('RG1: starts the configured number of partitions', function* ({ registry }) {
       assert.equal(partitionsOf(registry).length, partitions)
@@ -558,51 +551,41 @@ for (const partitions of [1, 8]) {
 
     test(
       'unregisterMatch removes only the matching entries',
-      function* ({ registry, listener }) {
-        Process.register(listener, self())
-        try {
-          const value1 = [1, 'atom', 1]
-          const value2 = [2, 'atom', 2]
-          Registry.register(registry, 'hello', value1)
-          Registry.register(registry, 'hello', value2)
-          Registry.unregisterMatch(registry, 'hello', [2, P._, P._])
-          assert.deepEqual(Registry.lookup(registry, 'hello'), [[self(), value1]])
-          assert.deepEqual(Registry.keys(registry, self()), ['hello'])
-          // Only the removal of the last entry is an unregistration.
-          yield* refuteReceive(['unregister', P._, P._, P._], 0)
-          Registry.register(registry, 'hello', value2)
-          Registry.unregisterMatch(registry, 'hello', [new Term.Float(2), P._, P._])
-          assert.deepEqual(Registry.lookup(registry, 'hello'), [
-            [self(), value1],
-            [self(), value2],
-          ])
-          Registry.unregisterMatch(registry, 'hello', P._, (v) => (v as number[])[0]! < 2)
-          assert.deepEqual(Registry.lookup(registry, 'hello'), [[self(), value2]])
-          Registry.unregisterMatch(registry, 'hello', [P._, 'atom', P._])
-          assert.deepEqual(Registry.lookup(registry, 'hello'), [])
-          yield* assertReceive(['unregister', registry, 'hello', self()], 0)
-          assert.equal(Registry.count(registry), 0)
-        } finally {
-          Process.unregister(listener)
-        }
+      function* ({ registry }) {
+        const value1 = [1, 'atom', 1]
+        const value2 = [2, 'atom', 2]
+        Registry.register(registry, 'hello', value1)
+        Registry.register(registry, 'hello', value2)
+        Registry.unregisterMatch(registry, 'hello', [2, P._, P._])
+        assert.deepEqual(Registry.lookup(registry, 'hello'), [[self(), value1]])
+        assert.deepEqual(Registry.keys(registry, self()), ['hello'])
+        // Only the removal of the last entry is an unregistration.
+        yield* refuteReceive(['unregister', P._, P._, P._], 0)
+        Registry.register(registry, 'hello', value2)
+        Registry.unregisterMatch(registry, 'hello', [new Term.Float(2), P._, P._])
+        assert.deepEqual(Registry.lookup(registry, 'hello'), [
+          [self(), value1],
+          [self(), value2],
+        ])
+        Registry.unregisterMatch(registry, 'hello', P._, (v) => (v as number[])[0]! < 2)
+        assert.deepEqual(Registry.lookup(registry, 'hello'), [[self(), value2]])
+        Registry.unregisterMatch(registry, 'hello', [P._, 'atom', P._])
+        assert.deepEqual(Registry.lookup(registry, 'hello'), [])
+        yield* assertReceive(['unregister', registry, 'hello', self()], 0)
+        assert.equal(Registry.count(registry), 0)
       },
       true,
     )
 
     test(
       'RG6: listeners hear of registrations and unregistrations',
-      function* ({ registry, listener }) {
-        Process.register(listener, self())
-        try {
-          const [, task] = yield* registerTask(registry, 'hello', 'world')
-          yield* assertReceive(['register', registry, 'hello', task, 'world'], 0)
-          Registry.register(registry, 'hello', 'value')
-          yield* assertReceive(['register', registry, 'hello', self(), 'value'], 0)
-          Registry.unregister(registry, 'hello')
-          yield* assertReceive(['unregister', registry, 'hello', self()], 0)
-        } finally {
-          Process.unregister(listener)
-        }
+      function* ({ registry }) {
+        const [, task] = yield* registerTask(registry, 'hello', 'world')
+        yield* assertReceive(['register', registry, 'hello', task, 'world'], 0)
+        Registry.register(registry, 'hello', 'value')
+        yield* assertReceive(['register', registry, 'hello', self(), 'value'], 0)
+        Registry.unregister(registry, 'hello')
+        yield* assertReceive(['unregister', registry, 'hello', self()], 0)
       },
       true,
     )
@@ -611,12 +594,12 @@ for (const partitions of [1, 8]) {
       registry,
     }) {
       const [, owner] = Registry.register(registry, 'hello', 'value')
-      assert.ok(linkedTo(owner as Pid))
+      assert.ok(linked(owner as Pid))
       Registry.register(registry, 'world', 'value')
       Registry.unregister(registry, 'hello')
-      assert.ok(linkedTo(owner as Pid))
+      assert.ok(linked(owner as Pid))
       Registry.unregister(registry, 'world')
-      assert.ok(!linkedTo(owner as Pid))
+      assert.ok(!linked(owner as Pid))
     })
 
     test('RG5: a duplicate registry cannot name processes: via throws in the caller', function* ({

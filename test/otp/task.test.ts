@@ -5,10 +5,21 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { BeamishError } from '../../src/Errors.ts'
-import { exit, P, Pid, Process, Ref, Supervisor, Task } from '../../src/index.ts'
+import { exit, P, Pid, Process, Supervisor, Task } from '../../src/index.ts'
 import { inspect } from '../../src/internal/format.ts'
 import { assertReceive, captureLog, refuteReceive, run } from '../../src/testing/index.ts'
-import { bareTask, catchExit, dummyTask, quietly, taskOfAnotherProcess, waitAndSend } from './taskHelpers.ts'
+import { catchExit, linked, quietly } from './helpers.ts'
+import {
+  assertAsyncTask,
+  awaitCrashes,
+  bareTask,
+  dummyTask,
+  release,
+  repliesDoneAndExitsNormal,
+  taskOfAnotherProcess,
+  waitAndSend,
+  waitsForTrue,
+} from './taskHelpers.ts'
 
 const { receive, self, send } = Process
 
@@ -18,37 +29,58 @@ function isNotOwner(task: Task.Task) {
     e instanceof BeamishError && e.code === 'ERR_BEAMISH_NOT_OWNER' && e.message === message
 }
 
-function linked(pid: Pid): boolean {
-  return Process.info(self())!.links.includes(pid)
+/** A test that `use` throws Elixir's not-the-owner error when given a task of another process. */
+function ownerOnly(use: (task: Task.Task) => unknown) {
+  return () =>
+    run(function* () {
+      const task = yield* taskOfAnotherProcess()
+      assert.throws(() => use(task), isNotOwner(task))
+    })
+}
+
+/** A task record with no process whose reply `'result'` and an abnormal DOWN are already queued. */
+function repliedTask(): Task.Task {
+  const task = bareTask()
+  send(self(), [task.ref, 'result'])
+  send(self(), ['DOWN', task.ref, 'process', self(), 'abnormal'])
+  return task
+}
+
+/** A task record for the calling process itself, with a noconnection DOWN for it already queued. */
+function noconnectionTask(): Task.Task {
+  const ref = Process.makeRef()
+  const task = Object.freeze({ ref, pid: self(), owner: self() })
+  send(self(), ['DOWN', ref, 'process', self(), 'noconnection'])
+  return task
+}
+
+/**
+ * Checks that the owner no longer watches `task`, which waits for `'go'`: no monitor is left, and
+ * once let go the task ends normal without its reply or an old DOWN reaching the mailbox.
+ */
+function* assertUnwatchedTillDone(task: Task.Task): Generator<unknown, void, unknown> {
+  assert.equal(Process.info(self())!.monitors.length, 0)
+  const ref = Process.monitor(task.pid!)
+  send(task.pid!, 'go')
+  yield* assertReceive(['DOWN', ref, 'process', task.pid, 'normal'])
+  assert.deepEqual(Process.flush(), [])
 }
 
 describe('Task.async, start and startLink', () => {
   it('T1: async links and monitors the task, which replies [ref, result] and then exits normal', () =>
     run(function* () {
       const parent = self()
-      const fun = function waitsForTrue() {
-        return waitAndSend(parent, 'done')
-      }
-      const task = Task.async(fun)
-      assert.ok(Object.isFrozen(task))
-      assert.ok(task.pid instanceof Pid)
-      assert.ok(task.ref instanceof Ref)
-      assert.equal(task.owner, parent)
+      const task = Task.async(waitsForTrue(parent))
+      assertAsyncTask(task, parent)
       assert.ok(linked(task.pid!))
-      yield* assertReceive('ready')
-      assert.equal(Process.info(task.pid!)!.initialCall, 'waitsForTrue/0')
-      send(task.pid!, true)
-      yield* assertReceive([task.ref, 'done'])
-      yield* assertReceive(['DOWN', task.ref, 'process', task.pid, 'normal'])
+      yield* repliesDoneAndExitsNormal(task)
     }))
 
   it('T1: async with [fn, args] runs fn(...args), and await returns its result', () =>
     run(function* () {
       const task = Task.async([waitAndSend, [self(), 'done']])
       assert.ok(linked(task.pid!))
-      yield* assertReceive('ready')
-      assert.equal(Process.info(task.pid!)!.initialCall, 'waitAndSend/2')
-      send(task.pid!, true)
+      yield* release(task.pid!, 'waitAndSend/2')
       assert.equal(yield* Task.await(task), 'done')
       yield* assertReceive('done')
     }))
@@ -94,9 +126,7 @@ describe('Task.async, start and startLink', () => {
       const [ok, pid] = Task.start(fun)
       assert.equal(ok, 'ok')
       assert.ok(!linked(pid))
-      yield* assertReceive('ready')
-      assert.equal(Process.info(pid)!.initialCall, 'startedTask/0')
-      send(pid, true)
+      yield* release(pid, 'startedTask/0')
       yield* assertReceive('done')
     }))
 
@@ -104,9 +134,7 @@ describe('Task.async, start and startLink', () => {
     run(function* () {
       const [, pid] = Task.start([waitAndSend, [self(), 'done']])
       assert.ok(!linked(pid))
-      yield* assertReceive('ready')
-      assert.equal(Process.info(pid)!.initialCall, 'waitAndSend/2')
-      send(pid, true)
+      yield* release(pid, 'waitAndSend/2')
       yield* assertReceive('done')
     }))
 
@@ -233,44 +261,18 @@ describe('Task.await', () => {
       assert.deepEqual(yield* catchExit(Task.await(task)), ['normal', ['Task', 'await', [task, 5000]]])
     }))
 
-  it('T2: exits on a task throw with [[nocatch, value], stack]', () =>
-    quietly(function* () {
-      Process.trapExit(true)
-      const task = Task.async(() => {
-        throw 'unknown'
-      })
-      const [[[tag, value], stack], where] = (yield* catchExit(Task.await(task))) as [
-        [[string, unknown], string],
-        unknown,
-      ]
-      assert.deepEqual([tag, value], ['nocatch', 'unknown'])
-      assert.equal(typeof stack, 'string')
-      assert.deepEqual(where, ['Task', 'await', [task, 5000]])
-    }))
-
-  it('T2: exits on a task error with [error, stack]', () =>
-    quietly(function* () {
-      Process.trapExit(true)
-      const task = Task.async(() => {
-        throw new RangeError('oops')
-      })
-      const [[err], where] = (yield* catchExit(Task.await(task))) as [[Error, string], unknown]
-      assert.ok(err instanceof RangeError)
-      assert.deepEqual(where, ['Task', 'await', [task, 5000]])
-    }))
-
-  it('T2: exits with the reason the task exited with', () =>
-    quietly(function* () {
-      Process.trapExit(true)
-      const task = Task.async(() => exit('unknown'))
-      assert.deepEqual(yield* catchExit(Task.await(task)), ['unknown', ['Task', 'await', [task, 5000]]])
-    }))
+  for (const { how, work, check } of awaitCrashes) {
+    it(`T2: exits ${how}`, () =>
+      quietly(function* () {
+        Process.trapExit(true)
+        const task = Task.async(work)
+        check(yield* catchExit(Task.await(task)), task)
+      }))
+  }
 
   it('T2: noconnection becomes [nodedown, node]: the pid’s node, or the node of a named monitor', () =>
     run(function* () {
-      const ref = Process.makeRef()
-      const task = Object.freeze({ ref, pid: self(), owner: self() })
-      send(self(), ['DOWN', ref, 'process', self(), 'noconnection'])
+      const task = noconnectionTask()
       assert.deepEqual(((yield* catchExit(Task.await(task))) as unknown[])[0], ['nodedown', 'nonode@nohost'])
       const ref2 = Process.makeRef()
       const named = Object.freeze({ ref: ref2, pid: null, owner: self() })
@@ -278,11 +280,10 @@ describe('Task.await', () => {
       assert.deepEqual(((yield* catchExit(Task.await(named))) as unknown[])[0], ['nodedown', 'node'])
     }))
 
-  it('T2: only the owner may await; anyone else gets Elixir’s error at once', () =>
-    run(function* () {
-      const task = yield* taskOfAnotherProcess()
-      assert.throws(() => Task.await(task, 1), isNotOwner(task))
-    }))
+  it(
+    'T2: only the owner may await; anyone else gets Elixir’s error at once',
+    ownerOnly((task) => Task.await(task, 1)),
+  )
 
   it('T2: returning the reply flushes the DOWN, leaving the mailbox clean', () =>
     run(function* () {
@@ -299,11 +300,7 @@ describe('Task.await', () => {
       })
       assert.deepEqual(yield* catchExit(Task.await(task, 0)), ['timeout', ['Task', 'await', [task, 0]]])
       assert.ok(linked(task.pid!))
-      assert.equal(Process.info(self())!.monitors.length, 0)
-      const ref = Process.monitor(task.pid!)
-      send(task.pid!, 'go')
-      yield* assertReceive(['DOWN', ref, 'process', task.pid, 'normal'])
-      assert.deepEqual(Process.flush(), [])
+      yield* assertUnwatchedTillDone(task)
     }))
 
   it('T2: works with await in an async process, and with an infinite timeout', () =>
@@ -331,9 +328,7 @@ describe('Task.await', () => {
 describe('Task.yield', () => {
   it('T3: returns [ok, result] when the reply and a DOWN are queued, and flushes the DOWN', () =>
     run(function* () {
-      const task = bareTask()
-      send(self(), [task.ref, 'result'])
-      send(self(), ['DOWN', task.ref, 'process', self(), 'abnormal'])
+      const task = repliedTask()
       assert.deepEqual(yield* Task.yield(task, 0), ['ok', 'result'])
       yield* refuteReceive(['DOWN', P._, P._, P._, P._], 0)
     }))
@@ -351,20 +346,17 @@ describe('Task.yield', () => {
 
   it('T3: exits on noconnection', () =>
     run(function* () {
-      const ref = Process.makeRef()
-      const task = Object.freeze({ ref, pid: self(), owner: self() })
-      send(self(), ['DOWN', ref, 'process', self(), 'noconnection'])
+      const task = noconnectionTask()
       assert.deepEqual(yield* catchExit(Task.yield(task)), [
         ['nodedown', 'nonode@nohost'],
         ['Task', 'yield', [task, 5000]],
       ])
     }))
 
-  it('T3: only the owner may yield', () =>
-    run(function* () {
-      const task = yield* taskOfAnotherProcess()
-      assert.throws(() => Task.yield(task, 1), isNotOwner(task))
-    }))
+  it(
+    'T3: only the owner may yield',
+    ownerOnly((task) => Task.yield(task, 1)),
+  )
 
   it('T3: after null the monitor stays, so the task can be yielded to again', () =>
     run(function* () {
@@ -391,9 +383,7 @@ describe('Task.yield', () => {
 describe('Task.ignore', () => {
   it('T5: returns [ok, result] when the reply and a DOWN are queued', () =>
     run(function* () {
-      const task = bareTask()
-      send(self(), [task.ref, 'result'])
-      send(self(), ['DOWN', task.ref, 'process', self(), 'abnormal'])
+      const task = repliedTask()
       assert.deepEqual(Task.ignore(task), ['ok', 'result'])
       yield* refuteReceive(['DOWN', P._, P._, P._, P._], 0)
     }))
@@ -406,11 +396,7 @@ describe('Task.ignore', () => {
       })
       assert.equal(Task.ignore(task), null)
       assert.ok(!linked(task.pid!))
-      assert.equal(Process.info(self())!.monitors.length, 0)
-      const ref = Process.monitor(task.pid!)
-      send(task.pid!, 'go')
-      yield* assertReceive(['DOWN', ref, 'process', task.pid, 'normal'])
-      assert.deepEqual(Process.flush(), [])
+      yield* assertUnwatchedTillDone(task)
     }))
 
   it('T5: a task’s crash after ignore no longer reaches the owner', () =>
@@ -436,9 +422,7 @@ describe('Task.ignore', () => {
 
   it('T5: exits on noconnection', () =>
     run(function* () {
-      const ref = Process.makeRef()
-      const task = Object.freeze({ ref, pid: self(), owner: self() })
-      send(self(), ['DOWN', ref, 'process', self(), 'noconnection'])
+      const task = noconnectionTask()
       const ignoring = (function* () {
         return Task.ignore(task)
       })()
@@ -448,24 +432,31 @@ describe('Task.ignore', () => {
       ])
     }))
 
-  it('T5: only the owner may ignore', () =>
-    run(function* () {
-      const task = yield* taskOfAnotherProcess()
-      assert.throws(() => Task.ignore(task), isNotOwner(task))
-    }))
+  it(
+    'T5: only the owner may ignore',
+    ownerOnly((task) => Task.ignore(task)),
+  )
 })
 
-describe('Task.shutdown', () => {
+/**
+ * The first T4 cases, alike with and without brutal_kill (`args` follow the task in the
+ * Task.shutdown call): a reply queued with a DOWN wins, and the DOWN is flushed.
+ */
+function replyBeforeDownCases(...args: [] | ['brutal_kill']) {
   for (const reason of ['abnormal', 'normal', 'shutdown']) {
     it(`T4: returns [ok, result] when the reply and a ${reason} DOWN are queued`, () =>
       run(function* () {
         const task = yield* dummyTask(reason)
         send(self(), [task.ref, 'result'])
         send(self(), ['DOWN', task.ref, 'process', task.pid, reason])
-        assert.deepEqual(yield* Task.shutdown(task), ['ok', 'result'])
+        assert.deepEqual(yield* Task.shutdown(task, ...args), ['ok', 'result'])
         yield* refuteReceive(['DOWN', P._, P._, P._, P._], 0)
       }))
   }
+}
+
+describe('Task.shutdown', () => {
+  replyBeforeDownCases()
 
   it('T4: returns null when the task is shut down', () =>
     run(function* () {
@@ -514,11 +505,10 @@ describe('Task.shutdown', () => {
       )
     }))
 
-  it('T4: only the owner may shut a task down', () =>
-    run(function* () {
-      const task = yield* taskOfAnotherProcess()
-      assert.throws(() => Task.shutdown(task), isNotOwner(task))
-    }))
+  it(
+    'T4: only the owner may shut a task down',
+    ownerOnly((task) => Task.shutdown(task)),
+  )
 
   it('T4: returns null when brutally killing a task that traps exits, leaving no DOWN behind', () =>
     run(function* () {
@@ -573,16 +563,7 @@ describe('Task.shutdown', () => {
     }))
 
   describe('with brutal_kill', () => {
-    for (const reason of ['abnormal', 'normal', 'shutdown']) {
-      it(`T4: returns [ok, result] when the reply and a ${reason} DOWN are queued`, () =>
-        run(function* () {
-          const task = yield* dummyTask(reason)
-          send(self(), [task.ref, 'result'])
-          send(self(), ['DOWN', task.ref, 'process', task.pid, reason])
-          assert.deepEqual(yield* Task.shutdown(task, 'brutal_kill'), ['ok', 'result'])
-          yield* refuteReceive(['DOWN', P._, P._, P._, P._], 0)
-        }))
-    }
+    replyBeforeDownCases('brutal_kill')
 
     it('T4: returns null for a queued killed DOWN', () =>
       run(function* () {
@@ -713,19 +694,16 @@ describe('Task.awaitMany', () => {
       assert.deepEqual(((yield* catchExit(Task.awaitMany([task]))) as unknown[])[0], ['nodedown', 'node'])
     }))
 
-  it('T6: only the owner may await', () =>
-    run(function* () {
-      const task = yield* taskOfAnotherProcess()
-      assert.throws(() => Task.awaitMany([task], 1), isNotOwner(task))
-    }))
+  it(
+    'T6: only the owner may await',
+    ownerOnly((task) => Task.awaitMany([task], 1)),
+  )
 })
 
 describe('Task.yieldMany', () => {
   it('T6: returns [ok, result] when the reply and a DOWN are queued, and flushes the DOWN', () =>
     run(function* () {
-      const task = bareTask()
-      send(self(), [task.ref, 'result'])
-      send(self(), ['DOWN', task.ref, 'process', self(), 'abnormal'])
+      const task = repliedTask()
       assert.deepEqual(yield* Task.yieldMany([task], 0), [[task, ['ok', 'result']]])
       yield* refuteReceive(['DOWN', P._, P._, P._, P._], 0)
     }))
@@ -744,20 +722,17 @@ describe('Task.yieldMany', () => {
 
   it('T6: exits on noconnection', () =>
     run(function* () {
-      const ref = Process.makeRef()
-      const task = Object.freeze({ ref, pid: self(), owner: self() })
-      send(self(), ['DOWN', ref, 'process', self(), 'noconnection'])
+      const task = noconnectionTask()
       assert.deepEqual(((yield* catchExit(Task.yieldMany([task]))) as unknown[])[0], [
         'nodedown',
         'nonode@nohost',
       ])
     }))
 
-  it('T6: only the owner may yield', () =>
-    run(function* () {
-      const task = yield* taskOfAnotherProcess()
-      assert.throws(() => Task.yieldMany([task], 1), isNotOwner(task))
-    }))
+  it(
+    'T6: only the owner may yield',
+    ownerOnly((task) => Task.yieldMany([task], 1)),
+  )
 
   it('T6: returns the results of several tasks in their order', () =>
     run(function* () {

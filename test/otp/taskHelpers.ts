@@ -2,27 +2,10 @@
  * Shared pieces of the Task tests (semantics.md §12, Elixir's task_test.exs).
  */
 import assert from 'node:assert/strict'
-import { ExitError } from '../../src/Errors.ts'
-import { exit, P, Pid, Process, Task } from '../../src/index.ts'
-import { assertReceive, captureLog, run } from '../../src/testing/index.ts'
+import { exit, P, Pid, Process, Ref, Task } from '../../src/index.ts'
+import { assertReceive } from '../../src/testing/index.ts'
 
 const { receive, self, send } = Process
-
-/** Runs `op` and returns the reason it exited with (ExUnit's `catch_exit`); fails if it did not exit. */
-export function* catchExit(op: Iterable<unknown>): Generator<unknown, unknown, unknown> {
-  try {
-    yield* op as Generator<unknown, unknown, unknown>
-  } catch (e) {
-    if (e instanceof ExitError) return e.reason
-    throw e
-  }
-  return assert.fail('expected the operation to exit')
-}
-
-/** Runs a test body as a process with the log captured and dropped (crashes done on purpose). */
-export async function quietly(body: () => Generator<unknown, void, unknown>): Promise<void> {
-  await captureLog(() => run(body))
-}
 
 /** Elixir's `wait_and_send/2`: says `ready`, waits for `true`, then sends `atom` to `caller`. */
 export function* waitAndSend(caller: Pid, atom: unknown) {
@@ -31,6 +14,79 @@ export function* waitAndSend(caller: Pid, atom: unknown) {
   send(caller, atom)
   return atom
 }
+
+/** Work named `waitsForTrue` (its initial call is `waitsForTrue/0`) that runs `waitAndSend(caller, 'done')`. */
+export function waitsForTrue(caller: Pid) {
+  return function waitsForTrue() {
+    return waitAndSend(caller, 'done')
+  }
+}
+
+/**
+ * Lets a process running `waitAndSend` go on: waits for its `ready`, checks that it runs as
+ * `initialCall`, then sends it `true`.
+ */
+export function* release(pid: Pid, initialCall: string): Generator<unknown, void, unknown> {
+  yield* assertReceive('ready')
+  assert.equal(Process.info(pid)!.initialCall, initialCall)
+  send(pid, true)
+}
+
+/** Checks a task record as `async` returns it: frozen, with a pid, a ref, and `owner` as its owner. */
+export function assertAsyncTask(task: Task.Task, owner: Pid): void {
+  assert.ok(Object.isFrozen(task))
+  assert.ok(task.pid instanceof Pid)
+  assert.ok(task.ref instanceof Ref)
+  assert.equal(task.owner, owner)
+}
+
+/** Lets a `waitsForTrue` task go on, then expects its `[ref, 'done']` reply and its normal DOWN. */
+export function* repliesDoneAndExitsNormal(task: Task.Task): Generator<unknown, void, unknown> {
+  yield* release(task.pid!, 'waitsForTrue/0')
+  yield* assertReceive([task.ref, 'done'])
+  yield* assertReceive(['DOWN', task.ref, 'process', task.pid, 'normal'])
+}
+
+/**
+ * The T2 cases of task_test.exs, for any way of starting an awaited task: how `Task.await`
+ * exits when the task crashes in `work`, which `check` verifies (`how` completes the test name).
+ */
+export const awaitCrashes: readonly {
+  readonly how: string
+  readonly work: () => unknown
+  readonly check: (reason: unknown, task: Task.Task) => void
+}[] = [
+  {
+    how: 'on a task throw with [[nocatch, value], stack]',
+    work: () => {
+      throw 'unknown'
+    },
+    check(reason, task) {
+      const [[[tag, value], stack], where] = reason as [[[string, unknown], string], unknown]
+      assert.deepEqual([tag, value], ['nocatch', 'unknown'])
+      assert.equal(typeof stack, 'string')
+      assert.deepEqual(where, ['Task', 'await', [task, 5000]])
+    },
+  },
+  {
+    how: 'on a task error with [error, stack]',
+    work: () => {
+      throw new RangeError('oops')
+    },
+    check(reason, task) {
+      const [[err], where] = reason as [[Error, string], unknown]
+      assert.ok(err instanceof RangeError)
+      assert.deepEqual(where, ['Task', 'await', [task, 5000]])
+    },
+  },
+  {
+    how: 'with the reason the task exited with',
+    work: () => exit('unknown'),
+    check(reason, task) {
+      assert.deepEqual(reason, ['unknown', ['Task', 'await', [task, 5000]]])
+    },
+  },
+]
 
 /** A task owned by another (short-lived) process. */
 export function* taskOfAnotherProcess(): Generator<unknown, Task.Task, unknown> {
@@ -93,9 +149,4 @@ export function conducted(conductorPid: Pid) {
 export function* blockOn(x: unknown) {
   if (x === 'infinity') yield* receive('never arrives')
   return x
-}
-
-let n = 0
-export function uniqueName(prefix: string): string {
-  return `${prefix}-${process.pid}-${++n}`
 }

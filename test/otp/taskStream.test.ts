@@ -10,7 +10,8 @@ import { describe, it } from 'node:test'
 import { BeamishError } from '../../src/Errors.ts'
 import { exit, P, Process, Task } from '../../src/index.ts'
 import { assertReceive, refuteReceive, run } from '../../src/testing/index.ts'
-import { blockOn, catchExit, conducted, conductor, quietly } from './taskHelpers.ts'
+import { catchExit, quietly } from './helpers.ts'
+import { blockOn, conducted, conductor } from './taskHelpers.ts'
 
 const { self, send } = Process
 

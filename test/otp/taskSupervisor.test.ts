@@ -9,7 +9,18 @@ import { BeamishError } from '../../src/Errors.ts'
 import { DynamicSupervisor, exit, P, Pid, Process, Ref, Registry, Supervisor, Task } from '../../src/index.ts'
 import { startReply } from '../../src/internal/taskSupervisor.ts'
 import { assertReceive, refuteReceive, run } from '../../src/testing/index.ts'
-import { blockOn, catchExit, conducted, conductor, quietly, uniqueName, waitAndSend } from './taskHelpers.ts'
+import { catchExit, linked, quietly, uniqueName } from './helpers.ts'
+import {
+  assertAsyncTask,
+  awaitCrashes,
+  blockOn,
+  conducted,
+  conductor,
+  release,
+  repliesDoneAndExitsNormal,
+  waitAndSend,
+  waitsForTrue,
+} from './taskHelpers.ts'
 
 const { receive, self, send } = Process
 
@@ -18,10 +29,6 @@ function* startSup(opts: Task.Supervisor.Options = {}): Generator<unknown, Pid, 
   const r = yield* Task.Supervisor.startLink(opts)
   assert.equal(r[0], 'ok', `task supervisor did not start: ${String(r)}`)
   return (r as readonly ['ok', Pid])[1]
-}
-
-function linked(pid: Pid): boolean {
-  return Process.info(self())!.links.includes(pid)
 }
 
 function isMaxChildren(e: unknown): boolean {
@@ -40,6 +47,29 @@ function* thrown(op: Iterable<unknown>): Generator<unknown, unknown, unknown> {
     return e
   }
   return assert.fail('expected the operation to throw')
+}
+
+/** Sends `to` what the calling task records: `[tag, $callers, ancestors, ...extra]`. */
+function reportCallers(to: Pid, tag: 'outer' | 'inner', ...extra: unknown[]): void {
+  send(to, [tag, Process.get('$callers'), Process.info(self())!.ancestors, ...extra])
+}
+
+/**
+ * Checks the reports of an outer task under `sup`, started by the test process, and of the inner
+ * task it started (which adds its parent, the outer task, to its report).
+ */
+function* assertNestedCallers(sup: Pid): Generator<unknown, void, unknown> {
+  const grandparent = self()
+  const [, callers, ancestors] = yield* assertReceive(['outer', P._, P._])
+  assert.deepEqual([callers, ancestors], [[grandparent], [sup, grandparent]])
+  const [, innerCallers, innerAncestors, parent] = yield* assertReceive(['inner', P._, P._, P._])
+  assert.deepEqual(
+    [innerCallers, innerAncestors],
+    [
+      [parent, grandparent],
+      [sup, grandparent],
+    ],
+  )
 }
 
 const ok = <T>(...xs: T[]) => xs.map((x) => ['ok', x] as const)
@@ -131,37 +161,20 @@ describe('Task.Supervisor: starting and supervising', () => {
     }))
 })
 
-describe('Task.Supervisor.async', () => {
-  it('T8/T1: spawns a task under the supervisor, linked to the caller and monitored, that replies and exits normal', () =>
-    run(function* () {
-      const sup = yield* startSup()
-      const parent = self()
-      const fun = function waitsForTrue() {
-        return waitAndSend(parent, 'done')
-      }
-      const task = yield* Task.Supervisor.async(sup, fun)
-      assert.deepEqual(yield* Task.Supervisor.children(sup), [task.pid])
-      assert.ok(Object.isFrozen(task))
-      assert.ok(task.pid instanceof Pid)
-      assert.ok(task.ref instanceof Ref)
-      assert.equal(task.owner, parent)
-      assert.ok(linked(task.pid!))
-      yield* assertReceive('ready')
-      assert.equal(Process.info(task.pid!)!.initialCall, 'waitsForTrue/0')
-      send(task.pid!, true)
-      yield* assertReceive([task.ref, 'done'])
-      yield* assertReceive(['DOWN', task.ref, 'process', task.pid, 'normal'])
-    }))
+/**
+ * The cases that Task.Supervisor.async and asyncNolink share word for word: whether the task is
+ * linked to the caller is checked by each one's own tests.
+ */
+function sharedAsyncCases(kind: 'async' | 'asyncNolink') {
+  const start = Task.Supervisor[kind]
 
   it('T8: [fn, args] runs fn(...args), and Task.await returns its result', () =>
     run(function* () {
       const sup = yield* startSup()
-      const task = yield* Task.Supervisor.async(sup, [waitAndSend, [self(), 'done']])
+      const task = yield* start(sup, [waitAndSend, [self(), 'done']])
       assert.deepEqual(yield* Task.Supervisor.children(sup), [task.pid])
-      yield* assertReceive('ready')
-      assert.equal(Process.info(task.pid!)!.initialCall, 'waitAndSend/2')
       assert.equal(task.mfa, 'waitAndSend/2')
-      send(task.pid!, true)
+      yield* release(task.pid!, 'waitAndSend/2')
       assert.equal(yield* Task.await(task), 'done')
     }))
 
@@ -169,7 +182,7 @@ describe('Task.Supervisor.async', () => {
     run(function* () {
       Process.trapExit(true)
       const sup = yield* startSup()
-      const task = yield* Task.Supervisor.async(sup, () => receive('never'), { shutdown: 'brutal_kill' })
+      const task = yield* start(sup, () => receive('never'), { shutdown: 'brutal_kill' })
       Process.exit(sup, 'shutdown')
       yield* assertReceive(['DOWN', P._, 'process', task.pid, 'killed'])
     }))
@@ -177,9 +190,24 @@ describe('Task.Supervisor.async', () => {
   it('T8: throws ERR_BEAMISH_MAX_CHILDREN when maxChildren is reached', () =>
     run(function* () {
       const sup = yield* startSup({ maxChildren: 1 })
-      yield* Task.Supervisor.async(sup, () => receive('never'))
-      assert.ok(isMaxChildren(yield* thrown(Task.Supervisor.async(sup, () => 'ok'))))
+      yield* start(sup, () => receive('never'))
+      assert.ok(isMaxChildren(yield* thrown(start(sup, () => 'ok'))))
     }))
+}
+
+describe('Task.Supervisor.async', () => {
+  it('T8/T1: spawns a task under the supervisor, linked to the caller and monitored, that replies and exits normal', () =>
+    run(function* () {
+      const sup = yield* startSup()
+      const parent = self()
+      const task = yield* Task.Supervisor.async(sup, waitsForTrue(parent))
+      assert.deepEqual(yield* Task.Supervisor.children(sup), [task.pid])
+      assertAsyncTask(task, parent)
+      assert.ok(linked(task.pid!))
+      yield* repliesDoneAndExitsNormal(task)
+    }))
+
+  sharedAsyncCases('async')
 
   it('T9: records the callers in $callers and the supervisor in the ancestors, nested tasks too', () =>
     run(function* () {
@@ -217,41 +245,15 @@ describe('Task.Supervisor.async', () => {
       yield* refuteReceive(['DOWN', task.ref, P._, P._, P._], 0)
     }))
 
-  it('T2: Task.await exits on a task throw with [[nocatch, value], stack]', () =>
-    quietly(function* () {
-      Process.trapExit(true)
-      const sup = yield* startSup()
-      const task = yield* Task.Supervisor.async(sup, () => {
-        throw 'unknown'
-      })
-      const [[[tag, value], stack], where] = (yield* catchExit(Task.await(task))) as [
-        [[string, unknown], string],
-        unknown,
-      ]
-      assert.deepEqual([tag, value], ['nocatch', 'unknown'])
-      assert.equal(typeof stack, 'string')
-      assert.deepEqual(where, ['Task', 'await', [task, 5000]])
-    }))
-
-  it('T2: Task.await exits on a task error with [error, stack]', () =>
-    quietly(function* () {
-      Process.trapExit(true)
-      const sup = yield* startSup()
-      const task = yield* Task.Supervisor.async(sup, () => {
-        throw new RangeError('oops')
-      })
-      const [[err], where] = (yield* catchExit(Task.await(task))) as [[Error, string], unknown]
-      assert.ok(err instanceof RangeError)
-      assert.deepEqual(where, ['Task', 'await', [task, 5000]])
-    }))
-
-  it('T2: Task.await exits with the reason the task exited with', () =>
-    quietly(function* () {
-      Process.trapExit(true)
-      const sup = yield* startSup()
-      const task = yield* Task.Supervisor.async(sup, () => exit('unknown'))
-      assert.deepEqual(yield* catchExit(Task.await(task)), ['unknown', ['Task', 'await', [task, 5000]]])
-    }))
+  for (const { how, work, check } of awaitCrashes) {
+    it(`T2: Task.await exits ${how}`, () =>
+      quietly(function* () {
+        Process.trapExit(true)
+        const sup = yield* startSup()
+        const task = yield* Task.Supervisor.async(sup, work)
+        check(yield* catchExit(Task.await(task)), task)
+      }))
+  }
 
   it('T8: a crashing async task takes a caller that does not trap exits down with it', () =>
     quietly(function* () {
@@ -284,33 +286,15 @@ describe('Task.Supervisor.asyncNolink', () => {
   it('T8: spawns a task under the supervisor, monitored but not linked', () =>
     run(function* () {
       const sup = yield* startSup()
-      const parent = self()
-      const fun = function waitsForTrue() {
-        return waitAndSend(parent, 'done')
-      }
-      const task = yield* Task.Supervisor.asyncNolink(sup, fun)
+      const task = yield* Task.Supervisor.asyncNolink(sup, waitsForTrue(self()))
       assert.deepEqual(yield* Task.Supervisor.children(sup), [task.pid])
       assert.ok(task.pid instanceof Pid)
       assert.ok(task.ref instanceof Ref)
       assert.ok(!linked(task.pid!))
-      yield* assertReceive('ready')
-      assert.equal(Process.info(task.pid!)!.initialCall, 'waitsForTrue/0')
-      send(task.pid!, true)
-      yield* assertReceive([task.ref, 'done'])
-      yield* assertReceive(['DOWN', task.ref, 'process', task.pid, 'normal'])
+      yield* repliesDoneAndExitsNormal(task)
     }))
 
-  it('T8: [fn, args] runs fn(...args), and Task.await returns its result', () =>
-    run(function* () {
-      const sup = yield* startSup()
-      const task = yield* Task.Supervisor.asyncNolink(sup, [waitAndSend, [self(), 'done']])
-      assert.deepEqual(yield* Task.Supervisor.children(sup), [task.pid])
-      yield* assertReceive('ready')
-      assert.equal(Process.info(task.pid!)!.initialCall, 'waitAndSend/2')
-      assert.equal(task.mfa, 'waitAndSend/2')
-      send(task.pid!, true)
-      assert.equal(yield* Task.await(task), 'done')
-    }))
+  sharedAsyncCases('asyncNolink')
 
   it('T8/T3: a crash does not reach the caller; Task.yield returns [exit, reason]', () =>
     quietly(function* () {
@@ -326,24 +310,6 @@ describe('Task.Supervisor.asyncNolink', () => {
       yield* refuteReceive(['EXIT', P._, P._], 0)
       const other = yield* Task.Supervisor.asyncNolink(sup, () => exit('bye'))
       assert.deepEqual(yield* catchExit(Task.await(other)), ['bye', ['Task', 'await', [other, 5000]]])
-    }))
-
-  it('T8: with shutdown brutal_kill, the supervisor kills the task when it stops', () =>
-    run(function* () {
-      Process.trapExit(true)
-      const sup = yield* startSup()
-      const task = yield* Task.Supervisor.asyncNolink(sup, () => receive('never'), {
-        shutdown: 'brutal_kill',
-      })
-      Process.exit(sup, 'shutdown')
-      yield* assertReceive(['DOWN', P._, 'process', task.pid, 'killed'])
-    }))
-
-  it('T8: throws ERR_BEAMISH_MAX_CHILDREN when maxChildren is reached', () =>
-    run(function* () {
-      const sup = yield* startSup({ maxChildren: 1 })
-      yield* Task.Supervisor.asyncNolink(sup, () => receive('never'))
-      assert.ok(isMaxChildren(yield* thrown(Task.Supervisor.asyncNolink(sup, () => 'ok'))))
     }))
 
   it('T8: works with await from an async process', () =>
@@ -376,18 +342,12 @@ describe('Task.Supervisor.startChild', () => {
   it('T8: starts a fire-and-forget task under the supervisor, not linked to the caller', () =>
     run(function* () {
       const sup = yield* startSup()
-      const parent = self()
-      const fun = function waitsForTrue() {
-        return waitAndSend(parent, 'done')
-      }
-      const r = yield* Task.Supervisor.startChild(sup, fun)
+      const r = yield* Task.Supervisor.startChild(sup, waitsForTrue(self()))
       assert.equal(r[0], 'ok')
       const pid = r[1] as Pid
       assert.deepEqual(yield* Task.Supervisor.children(sup), [pid])
       assert.ok(!linked(pid))
-      yield* assertReceive('ready')
-      assert.equal(Process.info(pid)!.initialCall, 'waitsForTrue/0')
-      send(pid, true)
+      yield* release(pid, 'waitsForTrue/0')
       yield* assertReceive('done')
     }))
 
@@ -400,9 +360,7 @@ describe('Task.Supervisor.startChild', () => {
       ]
       assert.deepEqual(yield* Task.Supervisor.children(sup), [pid])
       assert.ok(!linked(pid))
-      yield* assertReceive('ready')
-      assert.equal(Process.info(pid)!.initialCall, 'waitAndSend/2')
-      send(pid, true)
+      yield* release(pid, 'waitAndSend/2')
       yield* assertReceive('done')
     }))
 
@@ -476,21 +434,10 @@ describe('Task.Supervisor.startChild', () => {
       const grandparent = self()
       yield* Task.Supervisor.startChild(sup, function* () {
         const parent = self()
-        send(grandparent, ['outer', Process.get('$callers'), Process.info(parent)!.ancestors])
-        yield* Task.Supervisor.startChild(sup, () => {
-          send(grandparent, ['inner', Process.get('$callers'), Process.info(self())!.ancestors, parent])
-        })
+        reportCallers(grandparent, 'outer')
+        yield* Task.Supervisor.startChild(sup, () => reportCallers(grandparent, 'inner', parent))
       })
-      const [, callers, ancestors] = yield* assertReceive(['outer', P._, P._])
-      assert.deepEqual([callers, ancestors], [[grandparent], [sup, grandparent]])
-      const [, innerCallers, innerAncestors, parent] = yield* assertReceive(['inner', P._, P._, P._])
-      assert.deepEqual(
-        [innerCallers, innerAncestors],
-        [
-          [parent, grandparent],
-          [sup, grandparent],
-        ],
-      )
+      yield* assertNestedCallers(sup)
     }))
 
   it('T8: terminateChild stops a task; a second time gives not_found', () =>
@@ -583,21 +530,10 @@ for (const kind of ['asyncStream', 'asyncStreamNolink'] as const) {
         const grandparent = self()
         yield* stream(sup, [1], function* () {
           const parent = self()
-          send(grandparent, ['outer', Process.get('$callers'), Process.info(parent)!.ancestors])
-          yield* stream(sup, [1], () => {
-            send(grandparent, ['inner', Process.get('$callers'), Process.info(self())!.ancestors, parent])
-          }).toArray()
+          reportCallers(grandparent, 'outer')
+          yield* stream(sup, [1], () => reportCallers(grandparent, 'inner', parent)).toArray()
         }).toArray()
-        const [, callers, ancestors] = yield* assertReceive(['outer', P._, P._])
-        assert.deepEqual([callers, ancestors], [[grandparent], [sup, grandparent]])
-        const [, innerCallers, innerAncestors, parent] = yield* assertReceive(['inner', P._, P._, P._])
-        assert.deepEqual(
-          [innerCallers, innerAncestors],
-          [
-            [parent, grandparent],
-            [sup, grandparent],
-          ],
-        )
+        yield* assertNestedCallers(sup)
       }))
 
     it('T8: works with for await in an async process', () =>

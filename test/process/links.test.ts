@@ -14,6 +14,22 @@ function linksOf(pid: Process.Pid): Process.Pid[] {
   return Process.info(pid)?.links ?? []
 }
 
+/** A process that exits with `boom` once it gets `'crash'`. */
+function* crashesOnRequest(): Generator<unknown, void, unknown> {
+  yield* receive('crash')
+  exit('boom')
+}
+
+/**
+ * Checks that the monitored `m` (which waits for `'stop'`) outlived a crash it had unlinked
+ * from: no DOWN for a while, then a normal one once it is told to stop.
+ */
+function* assertOutlivesCrash(m: Process.Pid, ref: Process.Ref): Generator<unknown, void, unknown> {
+  yield* refuteReceive(['DOWN', ref, 'process', m, P._], 20)
+  send(m, 'stop')
+  yield* assertReceive(['DOWN', ref, 'process', m, 'normal'])
+}
+
 describe('§4 links', () => {
   it('L-a: link is bidirectional, idempotent, and a no-op on yourself; one unlink removes it', () =>
     run(function* () {
@@ -34,10 +50,7 @@ describe('§4 links', () => {
   it('L-a: after linking twice and unlinking once, the other’s crash no longer reaches you', () =>
     run(function* () {
       const me = self()
-      const x = Process.spawn(function* () {
-        yield* receive('crash')
-        exit('boom')
-      })
+      const x = Process.spawn(crashesOnRequest)
       const [m, ref] = Process.spawnMonitor(function* () {
         Process.link(x)
         Process.link(x)
@@ -47,9 +60,7 @@ describe('§4 links', () => {
       })
       yield* assertReceive('unlinked')
       send(x, 'crash')
-      yield* refuteReceive(['DOWN', ref, 'process', m, P._], 20)
-      send(m, 'stop')
-      yield* assertReceive(['DOWN', ref, 'process', m, 'normal'])
+      yield* assertOutlivesCrash(m, ref)
     }))
 
   it('L-b: link to a dead local process throws noproc when not trapping, and delivers an EXIT noproc when trapping', () =>
@@ -102,10 +113,7 @@ describe('§4 links', () => {
   it('L-d: unlink takes effect at once: a later crash of the other side no longer reaches the caller', () =>
     run(function* () {
       const me = self()
-      const x = Process.spawn(function* () {
-        yield* receive('crash')
-        exit('boom')
-      })
+      const x = Process.spawn(crashesOnRequest)
       const [m, ref] = Process.spawnMonitor(function* () {
         Process.link(x)
         Process.unlink(x)
@@ -114,9 +122,7 @@ describe('§4 links', () => {
         yield* receive('stop')
       })
       yield* assertReceive('crash requested')
-      yield* refuteReceive(['DOWN', ref, 'process', m, P._], 20)
-      send(m, 'stop')
-      yield* assertReceive(['DOWN', ref, 'process', m, 'normal'])
+      yield* assertOutlivesCrash(m, ref)
     }))
 
   it('L-d: an EXIT already queued stays after unlink, and can be flushed with receive … after(0)', () =>
