@@ -56,8 +56,8 @@ import { type AgentFun, AgentServer, checkFun } from './internal/agentServer.ts'
 import type { ServerRef } from './internal/gen.ts'
 import * as gen from './internal/gen.ts'
 import type { StartResult } from './internal/procLib.ts'
-import { Op } from './internal/runtime/op.ts'
 import type { Receive } from './internal/runtime/receive.ts'
+import { stopOp } from './internal/stopOp.ts'
 import { applyOverrides, type ChildSpec, type ChildSpecOverrides } from './internal/supervisor/spec.ts'
 import type { Pid } from './internal/term/pid.ts'
 
@@ -136,8 +136,17 @@ export function childSpec<S>(fn: InitFun<S>, opts?: StartOptions, overrides?: Ch
 
 // ------------------------------------------------------------------ client API
 
-function timeoutOf(t: unknown, caller: Function): number {
-  return gen.checkCallTimeout(t, caller)
+/** A call carrying an agent function: agent, function and timeout checked in that order. */
+function agentCall<R>(
+  agent: unknown,
+  tag: string,
+  fn: unknown,
+  timeout: number,
+  caller: Function,
+): Receive<R> {
+  const a = gen.checkServer(agent, caller)
+  const req = [tag, checkFun(fn, caller)] as const
+  return gen.call<R>(a, req, gen.checkCallTimeout(timeout, caller), 'GenServer', timeout)
 }
 
 /**
@@ -154,9 +163,7 @@ export function get<S, R>(
   fn: StateFun<S, R>,
   timeout: number = 5000,
 ): Receive<Unwrap<R>> {
-  const a = gen.checkServer(agent, get)
-  const req = ['get', checkFun(fn, get)] as const
-  return gen.call<Unwrap<R>>(a, req, timeoutOf(timeout, get), 'GenServer', timeout)
+  return agentCall(agent, 'get', fn, timeout, get)
 }
 
 /**
@@ -173,9 +180,7 @@ export function update<S>(
   fn: StateFun<S, Eventually<S>>,
   timeout: number = 5000,
 ): Receive<'ok'> {
-  const a = gen.checkServer(agent, update)
-  const req = ['update', checkFun(fn, update)] as const
-  return gen.call<'ok'>(a, req, timeoutOf(timeout, update), 'GenServer', timeout)
+  return agentCall(agent, 'update', fn, timeout, update)
 }
 
 /**
@@ -192,9 +197,7 @@ export function getAndUpdate<S, R>(
   fn: StateFun<S, Eventually<readonly [R, S]>>,
   timeout: number = 5000,
 ): Receive<R> {
-  const a = gen.checkServer(agent, getAndUpdate)
-  const req = ['get_and_update', checkFun(fn, getAndUpdate)] as const
-  return gen.call<R>(a, req, timeoutOf(timeout, getAndUpdate), 'GenServer', timeout)
+  return agentCall(agent, 'get_and_update', fn, timeout, getAndUpdate)
 }
 
 /**
@@ -226,7 +229,5 @@ export function stop(
   reason: unknown = 'normal',
   timeout: number = Number.POSITIVE_INFINITY,
 ): Receive<'ok'> {
-  const a = gen.checkServer(agent, stop)
-  const t = timeoutOf(timeout, stop)
-  return new Op(() => gen.doStop(a, reason, t, 'GenServer', timeout))
+  return stopOp(agent, reason, timeout, stop)
 }

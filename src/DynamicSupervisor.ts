@@ -52,22 +52,29 @@
  *
  * @module
  */
-import { badArg, createError } from './internal/errors.ts'
-import { inspect } from './internal/format.ts'
+import { badArg } from './internal/errors.ts'
 import type { Name, ServerRef } from './internal/gen.ts'
 import * as gen from './internal/gen.ts'
-import { moduleName, serverMain } from './internal/genServer.ts'
-import { start as procStart, type StartResult } from './internal/procLib.ts'
+import type { StartResult } from './internal/procLib.ts'
 import { Op } from './internal/runtime/op.ts'
 import type { Receive } from './internal/runtime/receive.ts'
+import { stopOp } from './internal/stopOp.ts'
 import {
   type ChildInput,
   type ChildModule,
   ChildRec,
   checkDynamicChild,
   defineSupervisorModule,
+  nameId,
   toSpec,
 } from './internal/supervisor/childSpec.ts'
+import {
+  badOption,
+  intensityOptions,
+  optionsObject,
+  startSupervisor,
+  supCall,
+} from './internal/supervisor/client.ts'
 import { type DynamicFlags, DynamicServer } from './internal/supervisor/dynamic.ts'
 import { DefaultModule } from './internal/supervisor/server.ts'
 import type { ChildSpec, ChildType } from './internal/supervisor/spec.ts'
@@ -114,20 +121,7 @@ export type OnStartChild =
 const INIT_KEYS = ['strategy', 'maxRestarts', 'maxSeconds', 'maxChildren', 'extraArguments']
 
 function checkOptions(o: unknown, keys: readonly string[], caller: Function): Record<string, unknown> {
-  if (o === undefined) return {}
-  if (typeof o !== 'object' || o === null || Array.isArray(o)) {
-    throw badArg('DynamicSupervisor options to be an object', o, caller, 'ERR_BEAMISH_INVALID_OPTION')
-  }
-  for (const k of Object.keys(o)) {
-    if (!keys.includes(k)) {
-      throw createError(
-        'ERR_BEAMISH_INVALID_OPTION',
-        `unknown DynamicSupervisor option ${JSON.stringify(k)}. The valid options are:\n\n${keys.map((x) => `  * ${x}`).join('\n')}\n\nGot: ${JSON.stringify(k)}`,
-        caller,
-      )
-    }
-  }
-  return o as Record<string, unknown>
+  return optionsObject(o, keys, 'DynamicSupervisor', 'DynamicSupervisor options to be an object', caller)
 }
 
 /**
@@ -144,29 +138,26 @@ function checkOptions(o: unknown, keys: readonly string[], caller: Function): Re
  */
 export function init(options: InitOptions = {}): readonly ['ok', DynamicFlags] {
   const o = checkOptions(options, INIT_KEYS, init) as InitOptions
-  const bad = (what: string, got: unknown) =>
-    createError('ERR_BEAMISH_INVALID_OPTION', `expected the ${what}\n\nGot: ${inspect(got)}`, init)
   if (o.strategy !== undefined && o.strategy !== 'one_for_one') {
-    throw bad("strategy option to be 'one_for_one' (the only strategy of a DynamicSupervisor)", o.strategy)
+    throw badOption(
+      "strategy option to be 'one_for_one' (the only strategy of a DynamicSupervisor)",
+      o.strategy,
+      init,
+    )
   }
-  const r = o.maxRestarts
-  if (r !== undefined && !(Number.isInteger(r) && r >= 0))
-    throw bad('maxRestarts option to be a non-negative integer', r)
-  const t = o.maxSeconds
-  if (t !== undefined && !(Number.isInteger(t) && t > 0))
-    throw bad('maxSeconds option to be a positive integer (seconds)', t)
+  const { intensity, period } = intensityOptions(o, init)
   const m = o.maxChildren
   if (m !== undefined && m !== 'infinity' && !(Number.isInteger(m) && m >= 0)) {
-    throw bad("maxChildren option to be a non-negative integer or 'infinity'", m)
+    throw badOption("maxChildren option to be a non-negative integer or 'infinity'", m, init)
   }
   if (o.extraArguments !== undefined && !Array.isArray(o.extraArguments))
-    throw bad('extraArguments option to be an array', o.extraArguments)
+    throw badOption('extraArguments option to be an array', o.extraArguments, init)
   return [
     'ok',
     {
       strategy: 'one_for_one',
-      intensity: r ?? 3,
-      period: t ?? 5,
+      intensity,
+      period,
       maxChildren: m ?? 'infinity',
       extraArguments: o.extraArguments ?? [],
     },
@@ -184,14 +175,7 @@ export function init(options: InitOptions = {}): readonly ['ok', DynamicFlags] {
  * ```
  */
 export function childSpec(options: Options = {}): ChildSpec {
-  const name = (options as Options).name as unknown
-  let id: unknown = 'DynamicSupervisor'
-  if (typeof name === 'string') id = name
-  else if (typeof name === 'object' && name !== null) {
-    const n = name as { via?: unknown; key?: unknown; global?: unknown }
-    id = n.via !== undefined ? n.key : n.global
-  }
-  return { id, start: [startLink, [options]], type: 'supervisor' }
+  return { id: nameId(options.name, 'DynamicSupervisor'), start: [startLink, [options]], type: 'supervisor' }
 }
 
 /**
@@ -216,28 +200,14 @@ function startOp(
   third: unknown,
   link: boolean,
   caller: Function,
-): Op<StartResult<Pid>> {
-  let mod: ChildModule
-  let arg: unknown
-  let name: Name | undefined
+): Receive<StartResult<Pid>> {
   if (typeof first === 'object' && first !== null && typeof (first as ChildModule).init === 'function') {
-    mod = first as ChildModule
-    arg = second
-    name = gen.checkName(checkOptions(third, ['name'], caller).name, caller)
-  } else {
-    const { name: n, ...rest } = checkOptions(first, ['name', ...INIT_KEYS], caller)
-    mod = DefaultModule
-    arg = init(rest as InitOptions)
-    name = gen.checkName(n, caller)
+    const { name } = checkOptions(third, ['name'], caller)
+    return startSupervisor(DynamicServer, first as ChildModule, second, gen.checkName(name, caller), link)
   }
-  const initialCall = `${moduleName(mod as never)}.init/1`
-  return new Op(() =>
-    procStart<Pid>(serverMain as never, [DynamicServer, [mod, arg, name], name], {
-      link,
-      timeout: -1,
-      initialCall,
-    }),
-  )
+  const { name, ...rest } = checkOptions(first, ['name', ...INIT_KEYS], caller)
+  const flags = init(rest as InitOptions)
+  return startSupervisor(DynamicServer, DefaultModule, flags, gen.checkName(name, caller), link)
 }
 
 /**
@@ -278,10 +248,6 @@ export function start<M extends DynamicSupervisorModule>(
 ): Receive<StartResult<Pid>>
 export function start(first?: unknown, second?: unknown, third?: unknown): Receive<StartResult<Pid>> {
   return startOp(first, second, third, false, start)
-}
-
-function supCall<R>(sup: ServerRef, request: unknown, caller: Function): Receive<R> {
-  return gen.call<R>(gen.checkServer(sup, caller), request, -1, 'GenServer', Number.POSITIVE_INFINITY)
 }
 
 /**
@@ -365,7 +331,5 @@ export function stop(
   reason: unknown = 'normal',
   timeout: number = Number.POSITIVE_INFINITY,
 ): Receive<'ok'> {
-  const s = gen.checkServer(sup, stop)
-  const t = gen.checkCallTimeout(timeout, stop)
-  return new Op(() => gen.doStop(s, reason, t, 'GenServer', timeout))
+  return stopOp(sup, reason, timeout, stop)
 }

@@ -61,6 +61,7 @@ import { start as procStart, type StartResult } from './internal/procLib.ts'
 import { Op } from './internal/runtime/op.ts'
 import { currentProc } from './internal/runtime/proc.ts'
 import type { Receive } from './internal/runtime/receive.ts'
+import { stopOp } from './internal/stopOp.ts'
 import { applyOverrides, type ChildSpec, type ChildSpecOverrides } from './internal/supervisor/spec.ts'
 import type { Pid } from './internal/term/pid.ts'
 
@@ -165,6 +166,10 @@ export function noreply<S>(state: S, extra?: Extra) {
   return extra === undefined ? (['noreply', state] as const) : (['noreply', state, extra] as const)
 }
 
+function isCallbackModule(m: unknown): m is Module {
+  return typeof m === 'object' && m !== null && typeof (m as Module).init === 'function'
+}
+
 /**
  * Declares a callback module, keeping its types for `start`/`call`/`cast`. At run time it
  * returns the module itself.
@@ -179,7 +184,7 @@ export function noreply<S>(state: S, extra?: Extra) {
  * ```
  */
 export function define<M extends Module>(module: M): M {
-  if (typeof module !== 'object' || module === null || typeof module.init !== 'function') {
+  if (!isCallbackModule(module)) {
     throw badArg('a GenServer callback module: an object with an init function', module, define)
   }
   return module
@@ -205,7 +210,7 @@ function startOp<M extends Module>(
   link: boolean,
   caller: Function,
 ) {
-  if (typeof mod !== 'object' || mod === null || typeof mod.init !== 'function') {
+  if (!isCallbackModule(mod)) {
     throw badArg('a GenServer callback module (an object with an init function)', mod, caller)
   }
   const o = opts ?? {}
@@ -314,7 +319,7 @@ export function childSpec<M extends Module>(
   arg: ArgOf<M>,
   overrides?: ChildSpecOverrides,
 ): ChildSpec {
-  if (typeof module !== 'object' || module === null || typeof module.init !== 'function') {
+  if (!isCallbackModule(module)) {
     throw badArg('a GenServer callback module (an object with an init function)', module, childSpec)
   }
   const spec: ChildSpec = { id: moduleName(module), start: [startLink, [module, arg]] }
@@ -390,9 +395,7 @@ export function stop(
   reason: unknown = 'normal',
   timeout: number = Number.POSITIVE_INFINITY,
 ): Receive<'ok'> {
-  const s = gen.checkServer(server, stop)
-  const t = gen.checkCallTimeout(timeout, stop)
-  return new Op(() => gen.doStop(s, reason, t, 'GenServer', timeout))
+  return stopOp(server, reason, timeout, stop)
 }
 
 /**

@@ -128,14 +128,12 @@
  *
  * @module
  */
-import { badArg, createError } from './internal/errors.ts'
-import { inspect } from './internal/format.ts'
+import { badArg, checkKeys, createError, oneOf } from './internal/errors.ts'
 import type { Name, ServerRef } from './internal/gen.ts'
 import * as gen from './internal/gen.ts'
-import { moduleName, serverMain } from './internal/genServer.ts'
-import { start as procStart, type StartResult } from './internal/procLib.ts'
-import { Op } from './internal/runtime/op.ts'
+import type { StartResult } from './internal/procLib.ts'
 import type { Receive } from './internal/runtime/receive.ts'
+import { stopOp } from './internal/stopOp.ts'
 import {
   type AutoShutdown,
   type ChildInput,
@@ -143,9 +141,11 @@ import {
   ChildRec,
   checkChild,
   defineSupervisorModule,
+  isModule,
   specError,
   toSpec,
 } from './internal/supervisor/childSpec.ts'
+import { intensityOptions, startSupervisor, supCall } from './internal/supervisor/client.ts'
 import type { Strategy } from './internal/supervisor/restart.ts'
 import { DefaultModule, SupervisorServer } from './internal/supervisor/server.ts'
 import {
@@ -267,15 +267,10 @@ const INIT_KEYS = ['strategy', 'maxRestarts', 'maxSeconds', 'autoShutdown']
 const STRATEGIES: readonly Strategy[] = ['one_for_one', 'one_for_all', 'rest_for_one']
 const AUTO: readonly AutoShutdown[] = ['never', 'any_significant', 'all_significant']
 
-function bullets(xs: readonly unknown[]): string {
-  return xs.map((x) => `  * ${typeof x === 'string' ? `'${x}'` : String(x)}`).join('\n')
-}
+const quoted = (xs: readonly string[]) => xs.map((x) => `'${x}'`)
 
-function optionError(text: string, caller: Function) {
-  return createError('ERR_BEAMISH_INVALID_OPTION', text, caller)
-}
-
-function checkInitOptions(o: unknown, extraKeys: readonly string[], caller: Function): InitOptions {
+/** Checks `init`'s options (with `extraKeys`, such as `startLink`'s `name`) and gives the flags. */
+function flagsOf(o: unknown, extraKeys: readonly string[], caller: Function): Flags {
   if (typeof o !== 'object' || o === null || Array.isArray(o)) {
     throw badArg(
       'supervisor options to be an object with a strategy',
@@ -284,44 +279,17 @@ function checkInitOptions(o: unknown, extraKeys: readonly string[], caller: Func
       'ERR_BEAMISH_INVALID_OPTION',
     )
   }
-  const valid = [...INIT_KEYS, ...extraKeys]
-  for (const k of Object.keys(o)) {
-    if (!valid.includes(k)) {
-      throw optionError(
-        `unknown supervisor option ${JSON.stringify(k)}. The valid options are:\n\n${valid.map((x) => `  * ${x}`).join('\n')}\n\nGot: ${JSON.stringify(k)}`,
-        caller,
-      )
-    }
-  }
+  checkKeys(o, [...INIT_KEYS, ...extraKeys], 'supervisor', caller)
   const opts = o as InitOptions
-  if (opts.strategy === undefined) throw optionError('expected the strategy option to be given', caller)
-  if (!STRATEGIES.includes(opts.strategy)) {
-    throw optionError(
-      `expected the strategy option to be one of the following:\n\n${bullets(STRATEGIES)}\n\nGot: ${inspect(opts.strategy)}`,
-      caller,
-    )
+  if (opts.strategy === undefined) {
+    throw createError('ERR_BEAMISH_INVALID_OPTION', 'expected the strategy option to be given', caller)
   }
-  const r = opts.maxRestarts
-  if (r !== undefined && !(Number.isInteger(r) && r >= 0)) {
-    throw optionError(
-      `expected the maxRestarts option to be a non-negative integer\n\nGot: ${inspect(r)}`,
-      caller,
-    )
-  }
-  const t = opts.maxSeconds
-  if (t !== undefined && !(Number.isInteger(t) && t > 0)) {
-    throw optionError(
-      `expected the maxSeconds option to be a positive integer (seconds)\n\nGot: ${inspect(t)}`,
-      caller,
-    )
-  }
+  if (!STRATEGIES.includes(opts.strategy)) throw oneOf('strategy', quoted(STRATEGIES), opts.strategy, caller)
+  const { intensity, period } = intensityOptions(opts, caller)
   if (opts.autoShutdown !== undefined && !AUTO.includes(opts.autoShutdown)) {
-    throw optionError(
-      `expected the autoShutdown option to be one of the following:\n\n${bullets(AUTO)}\n\nGot: ${inspect(opts.autoShutdown)}`,
-      caller,
-    )
+    throw oneOf('autoShutdown', quoted(AUTO), opts.autoShutdown, caller)
   }
-  return opts
+  return { strategy: opts.strategy, intensity, period, autoShutdown: opts.autoShutdown ?? 'never' }
 }
 
 function initWith(
@@ -332,13 +300,7 @@ function initWith(
 ): InitResult {
   if (!Array.isArray(children))
     throw badArg('a list of children', children, caller, 'ERR_BEAMISH_INVALID_CHILD_SPEC')
-  const o = checkInitOptions(options, extraKeys, caller)
-  const flags: Flags = {
-    strategy: o.strategy,
-    intensity: o.maxRestarts ?? 3,
-    period: o.maxSeconds ?? 5,
-    autoShutdown: o.autoShutdown ?? 'never',
-  }
+  const flags = flagsOf(options, extraKeys, caller)
   const specs = children.map((child) => {
     const spec = toSpec(child, caller)
     const checked = checkChild(spec, flags.autoShutdown)
@@ -390,46 +352,20 @@ function startOp(
   third: unknown,
   link: boolean,
   caller: Function,
-): Op<StartResult<Pid>> {
-  let mod: ChildModule
-  let arg: unknown
-  let name: Name | undefined
+): Receive<StartResult<Pid>> {
   if (Array.isArray(first)) {
-    const o = (second ?? {}) as Options
-    const { name: n, ...rest } = typeof o === 'object' && o !== null ? o : ({} as Options)
-    arg = initWith(first, rest as InitOptions, ['name'], caller)
-    mod = DefaultModule
-    name = gen.checkName(n, caller)
-  } else if (
-    typeof first === 'object' &&
-    first !== null &&
-    typeof (first as ChildModule).init === 'function'
-  ) {
-    mod = first as ChildModule
-    arg = second
-    const o = (third ?? {}) as ModuleOptions
-    if (typeof o !== 'object' || o === null)
-      throw badArg('start options to be an object', o, caller, 'ERR_BEAMISH_INVALID_OPTION')
-    for (const k of Object.keys(o)) {
-      if (k !== 'name') {
-        throw optionError(
-          `unknown supervisor start option ${JSON.stringify(k)}. The valid options are:\n\n  * name\n\nGot: ${JSON.stringify(k)}`,
-          caller,
-        )
-      }
-    }
-    name = gen.checkName(o.name, caller)
-  } else {
+    const { name, ...rest } = (typeof second === 'object' && second !== null ? second : {}) as Options
+    const flags = initWith(first, rest, ['name'], caller)
+    return startSupervisor(SupervisorServer, DefaultModule, flags, gen.checkName(name, caller), link)
+  }
+  if (!isModule(first)) {
     throw badArg('a list of children or a supervisor module (an object with an init function)', first, caller)
   }
-  const initialCall = `${moduleName(mod as never)}.init/1`
-  return new Op(() =>
-    procStart<Pid>(serverMain as never, [SupervisorServer, [mod, arg, name], name], {
-      link,
-      timeout: -1,
-      initialCall,
-    }),
-  )
+  const o = (third ?? {}) as ModuleOptions
+  if (typeof o !== 'object')
+    throw badArg('start options to be an object', o, caller, 'ERR_BEAMISH_INVALID_OPTION')
+  checkKeys(o, ['name'], 'supervisor start', caller)
+  return startSupervisor(SupervisorServer, first, second, gen.checkName(o.name, caller), link)
 }
 
 /**
@@ -479,10 +415,6 @@ export function start(first: unknown, second: unknown, third?: unknown): Receive
 }
 
 // ------------------------------------------------------------------ management
-
-function supCall<R>(sup: ServerRef, request: unknown, caller: Function): Receive<R> {
-  return gen.call<R>(gen.checkServer(sup, caller), request, -1, 'GenServer', Number.POSITIVE_INFINITY)
-}
 
 /**
  * Adds a child and starts it. Returns `['ok', pid]` (or `['ok', pid, info]`); `['ok',
@@ -583,7 +515,5 @@ export function stop(
   reason: unknown = 'normal',
   timeout: number = Number.POSITIVE_INFINITY,
 ): Receive<'ok'> {
-  const s = gen.checkServer(sup, stop)
-  const t = gen.checkCallTimeout(timeout, stop)
-  return new Op(() => gen.doStop(s, reason, t, 'GenServer', timeout))
+  return stopOp(sup, reason, timeout, stop)
 }

@@ -58,7 +58,7 @@
  *
  * @module
  */
-import { badArg, createError } from './internal/errors.ts'
+import { badArg, checkKeys, createError, oneOf } from './internal/errors.ts'
 import { inspect } from './internal/format.ts'
 import { checkCallTimeout } from './internal/gen.ts'
 import { Op } from './internal/runtime/op.ts'
@@ -67,12 +67,10 @@ import type { Receive } from './internal/runtime/receive.ts'
 import { applyOverrides, type ChildSpec, type ChildSpecOverrides } from './internal/supervisor/spec.ts'
 import {
   asyncTask,
-  checkKeys,
   checkOwner,
   checkTask,
   checkTasks,
   checkWork,
-  oneOf,
   startTask,
   type TaskStruct,
   type Work,

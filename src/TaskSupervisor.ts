@@ -54,14 +54,16 @@
  * @module
  */
 import * as DynamicSupervisor from './DynamicSupervisor.ts'
-import { badArg } from './internal/errors.ts'
+import { badArg, oneOf } from './internal/errors.ts'
 import type { Name, ServerRef } from './internal/gen.ts'
 import * as gen from './internal/gen.ts'
 import type { StartResult } from './internal/procLib.ts'
 import { Op } from './internal/runtime/op.ts'
 import type { Receive } from './internal/runtime/receive.ts'
+import { nameId } from './internal/supervisor/childSpec.ts'
+import { optionsObject } from './internal/supervisor/client.ts'
 import type { ChildSpec, Restart, Shutdown } from './internal/supervisor/spec.ts'
-import { checkKeys, checkWork, oneOf, type Work } from './internal/task.ts'
+import { checkWork, type Work } from './internal/task.ts'
 import { type AsyncStream, buildStream } from './internal/taskStream.ts'
 import { asyncUnder, startChildUnder, streamStarter } from './internal/taskSupervisor.ts'
 import { Pid } from './internal/term/pid.ts'
@@ -116,12 +118,14 @@ const TaskSupervisorModule = {
 }
 
 function startOp(options: unknown, link: boolean, caller: Function): Receive<StartResult<Pid>> {
-  if (options !== undefined && (typeof options !== 'object' || options === null || Array.isArray(options))) {
-    throw badArg('Task.Supervisor options to be an object', options, caller, 'ERR_BEAMISH_INVALID_OPTION')
-  }
-  const o = (options ?? {}) as Options
-  checkKeys(o, START_KEYS, 'Task.Supervisor', caller)
-  const { name, ...flags } = o
+  const o = optionsObject(
+    options,
+    START_KEYS,
+    'Task.Supervisor',
+    'Task.Supervisor options to be an object',
+    caller,
+  )
+  const { name, ...flags } = o as Options
   const init = DynamicSupervisor.init(flags)
   const nameOpt = name === undefined ? {} : { name }
   return link
@@ -170,13 +174,7 @@ export function start(options?: Options): Receive<StartResult<Pid>> {
  * ```
  */
 export function childSpec(options: Options = {}): ChildSpec {
-  const name = (options as Options | null)?.name as unknown
-  let id: unknown = 'Task.Supervisor'
-  if (typeof name === 'string') id = name
-  else if (typeof name === 'object' && name !== null) {
-    const n = name as { via?: unknown; key?: unknown; global?: unknown }
-    id = n.via !== undefined ? n.key : n.global
-  }
+  const id = nameId((options as Options | null)?.name, 'Task.Supervisor')
   return { id, start: [startLink, [options]], type: 'supervisor' }
 }
 
@@ -192,16 +190,14 @@ function checkShutdown(s: unknown, streaming: boolean, caller: Function): Shutdo
 }
 
 function checkOptions(o: unknown, keys: readonly string[], caller: Function): Record<string, unknown> {
-  if (o === undefined) return {}
-  if (typeof o !== 'object' || o === null || Array.isArray(o)) {
-    throw badArg('options to be an object', o, caller, 'ERR_BEAMISH_INVALID_OPTION')
-  }
-  checkKeys(o, keys, 'Task.Supervisor', caller)
-  return o as Record<string, unknown>
+  return optionsObject(o, keys, 'Task.Supervisor', 'options to be an object', caller)
 }
 
-function checkSup(sup: unknown, caller: Function): ServerRef {
-  return gen.checkServer(sup, caller)
+/** `Task.asyncStream` does not know `shutdown`: split it off before the stream checks the rest. */
+function splitShutdown(o: unknown): [shutdown: unknown, rest: unknown] {
+  if (typeof o !== 'object' || o === null || !('shutdown' in o)) return [undefined, o]
+  const { shutdown, ...rest } = o as Record<string, unknown>
+  return [shutdown, rest]
 }
 
 // ------------------------------------------------------------------ tasks
@@ -253,7 +249,7 @@ function asyncOp(
   linkTo: 'caller' | 'none',
   caller: Function,
 ): Op<Task> {
-  const s = checkSup(sup, caller)
+  const s = gen.checkServer(sup, caller)
   const [fn, args] = checkWork(work, caller)
   const o = checkOptions(options, ['shutdown'], caller)
   const shutdown = checkShutdown(o.shutdown, false, caller)
@@ -272,7 +268,7 @@ function asyncOp(
  * ```
  */
 export function startChild(sup: ServerRef, work: Work, options?: StartChildOptions): Receive<OnStartChild> {
-  const s = checkSup(sup, startChild)
+  const s = gen.checkServer(sup, startChild)
   const [fn, args] = checkWork(work, startChild)
   const o = checkOptions(options, ['restart', 'shutdown'], startChild)
   const restart = o.restart ?? 'temporary'
@@ -299,7 +295,7 @@ export function startChild(sup: ServerRef, work: Work, options?: StartChildOptio
  * ```
  */
 export function children(sup: ServerRef): Receive<Pid[]> {
-  const s = checkSup(sup, children)
+  const s = gen.checkServer(sup, children)
   return new Op(function* () {
     const all = yield* DynamicSupervisor.whichChildren(s)
     const pids: Pid[] = []
@@ -318,7 +314,7 @@ export function children(sup: ServerRef): Receive<Pid[]> {
  * ```
  */
 export function terminateChild(sup: ServerRef, pid: Pid): Receive<'ok' | readonly ['error', 'not_found']> {
-  const s = checkSup(sup, terminateChild)
+  const s = gen.checkServer(sup, terminateChild)
   if (!(pid instanceof Pid)) throw badArg('the pid of a task', pid, terminateChild)
   return DynamicSupervisor.terminateChild(s, pid)
 }
@@ -336,15 +332,9 @@ function streamOp<R>(
   caller: Function,
   what: string,
 ): AsyncStream<R> {
-  const s = checkSup(sup, caller)
-  const o = options === undefined ? {} : options
-  const shutdownArg = typeof o === 'object' && o !== null ? (o as { shutdown?: unknown }).shutdown : undefined
+  const s = gen.checkServer(sup, caller)
+  const [shutdownArg, rest] = splitShutdown(options === undefined ? {} : options)
   const shutdown = checkShutdown(shutdownArg, true, caller)
-  let rest: unknown = o
-  if (typeof o === 'object' && o !== null && 'shutdown' in o) {
-    const { shutdown: _, ...others } = o as Record<string, unknown>
-    rest = others
-  }
   return buildStream<R>(input, work, rest, caller, what, [], streamStarter(s, link, shutdown))
 }
 

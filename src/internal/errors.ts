@@ -79,3 +79,25 @@ export class ProcessTerminated extends Error {
     this.reason = reason
   }
 }
+
+/** Throws Elixir's unknown-option error for a key of `o` not in `valid`. */
+export function checkKeys(o: object, valid: readonly string[], what: string, caller: Function): void {
+  for (const k of Object.keys(o)) {
+    if (!valid.includes(k)) {
+      throw createError(
+        'ERR_BEAMISH_INVALID_OPTION',
+        `unknown ${what} option ${JSON.stringify(k)}. The valid options are:\n\n${valid.map((v) => `  * ${v}`).join('\n')}\n\nGot: ${JSON.stringify(k)}`,
+        caller,
+      )
+    }
+  }
+}
+
+/** The error for an option whose value is not one of `valid`. */
+export function oneOf(option: string, valid: readonly string[], got: unknown, caller: Function) {
+  return createError(
+    'ERR_BEAMISH_INVALID_OPTION',
+    `expected the ${option} option to be one of the following:\n\n${valid.map((v) => `  * ${v}`).join('\n')}\n\nGot: ${inspect(got)}`,
+    caller,
+  )
+}

@@ -2,6 +2,7 @@ import * as GenServer from '../../GenServer.ts'
 import { type BeamishError, createError } from '../errors.ts'
 import { inspect } from '../format.ts'
 import { moduleName } from '../genServer.ts'
+import { abnormal } from '../genServerStop.ts'
 import { Pid } from '../term/pid.ts'
 import { Ref } from '../term/ref.ts'
 import type { ChildSpec, ChildType, Restart, Shutdown, StartFunction, StartMfa } from './spec.ts'
@@ -133,6 +134,11 @@ export class ChildRec {
     this.significant = significant
     this.modules = modules
   }
+}
+
+/** SU-r1: whether a child that exited with `reason` is restarted (transient: after an abnormal exit only). */
+export function restartsAfter(c: ChildRec, reason: unknown): boolean {
+  return c.restart === 'permanent' || (c.restart === 'transient' && abnormal(reason))
 }
 
 /** The reason a spec is invalid, in OTP's shape (`'missing_id'`, `['invalid_mfa', start]`, …). */
@@ -336,4 +342,16 @@ export function defineSupervisorModule<M extends { init(arg: any): unknown; chil
     type: 'supervisor',
   })
   return defined
+}
+
+/**
+ * The id of a supervisor started from options (`[DynamicSupervisor, opts]`,
+ * `[Task.Supervisor, opts]`): its `name` (for `{ via, key }` the key, for `{ global }` the
+ * global name), else `fallback`.
+ */
+export function nameId(name: unknown, fallback: string): unknown {
+  if (typeof name === 'string') return name
+  if (typeof name !== 'object' || name === null) return fallback
+  const n = name as { via?: unknown; key?: unknown; global?: unknown }
+  return n.via !== undefined ? n.key : n.global
 }

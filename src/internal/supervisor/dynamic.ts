@@ -1,16 +1,17 @@
 import type { From, Name } from '../gen.ts'
 import { type Module, moduleName } from '../genServer.ts'
-import { currentProc, type Proc } from '../runtime/proc.ts'
+import { abnormal } from '../genServerStop.ts'
+import type { Proc } from '../runtime/proc.ts'
 import { ReceiveOp } from '../runtime/receive.ts'
 import { deliver, timers } from '../runtime/scheduler.ts'
 import * as sig from '../runtime/signals.ts'
 import type { TimerEntry } from '../runtime/timers.ts'
 import type { Pid } from '../term/pid.ts'
-import { type ChildModule, ChildRec, checkDynamicChild } from './childSpec.ts'
+import { type ChildModule, ChildRec, checkDynamicChild, restartsAfter } from './childSpec.ts'
 import { RestartIntensity } from './intensity.ts'
 import { reportError, reportProgress, reportUnexpected, type SupName } from './report.ts'
 import { unlinkFlush } from './shutdown.ts'
-import { callSettled, callStart } from './start.ts'
+import { callInit, callStart } from './start.ts'
 
 /**
  * DynamicSupervisor as a GenServer callback module (Elixir's `DynamicSupervisor`): children are
@@ -65,9 +66,7 @@ function checkFlags(p: Proc, name: SupName, f: DynamicFlags): DynState | { error
 }
 
 function* init([mod, arg, name]: [ChildModule, unknown, Name | undefined]) {
-  const p = currentProc()!
-  p.trapExit = true
-  const r = yield* callSettled(p, mod.init, mod, [arg])
+  const [p, r] = yield* callInit(mod, arg)
   if (r === 'ignore') return 'ignore'
   const modName = moduleName(mod as Module)
   if (
@@ -132,26 +131,18 @@ function* handleCall(req: unknown, _from: From, s: DynState) {
   return ['reply', ['error', ['unknown_call', req]], s]
 }
 
-function isShutdownReason(reason: unknown): boolean {
-  return (
-    reason === 'normal' ||
-    reason === 'shutdown' ||
-    (Array.isArray(reason) && reason.length === 2 && reason[0] === 'shutdown')
-  )
-}
-
 function* handleInfo(msg: unknown, s: DynState) {
   if (Array.isArray(msg) && msg.length === 3 && msg[0] === 'EXIT') {
     const pid = msg[1] as Pid
     const c = s.children.get(pid)
     if (c === undefined) return ['noreply', s]
     const reason = msg[2]
-    if (c.restart === 'permanent' || (c.restart === 'transient' && !isShutdownReason(reason))) {
+    if (restartsAfter(c, reason)) {
       reportError('child_terminated', reason, c, pid, s.name, s.p.pid, true, s.extra)
       if ((yield* restartChild(s, pid, c)) === 'shutdown') return ['stop', 'shutdown', s]
       return ['noreply', s]
     }
-    if (c.restart === 'temporary' && !isShutdownReason(reason)) {
+    if (c.restart === 'temporary' && abnormal(reason)) {
       reportError('child_terminated', reason, c, pid, s.name, s.p.pid, true, s.extra)
     }
     s.children.delete(pid)
@@ -216,13 +207,7 @@ export function* terminateChildren(
     const exited = unlinkFlush(p, pid, NONE)
     if (exited !== NONE) {
       // Already dead: its DOWN is due at once; what counts is the reason its EXIT carried.
-      yield new ReceiveOp(
-        [(m) => Array.isArray(m) && m[0] === 'DOWN' && m[1] === mref],
-        null,
-        -1,
-        null,
-        mref.mark,
-      )
+      yield new ReceiveOp([sig.isDownOf(mref)], null, -1, null, mref.mark)
       if (!(exited === 'normal' && c.restart !== 'permanent')) errors.push([pid, c, exited])
       continue
     }

@@ -71,6 +71,14 @@ function exitText(reason: unknown): string {
 }
 
 /**
+ * Why check first: a restart storm must not pay for formatting reports nobody receives (they
+ * are `sasl`-domain events, dropped unless handleSaslReports is on).
+ */
+function wanted(level: 'error' | 'info'): boolean {
+  return state.handleSaslReports && enabled(level) && state.handlers.size > 0
+}
+
+/**
  * Logs a supervisor error report. `pid` is what the report shows for the child (`'restarting'`
  * while a restart is retried); `id` is `'undefined'` for DynamicSupervisor children.
  */
@@ -84,9 +92,7 @@ export function reportError(
   dynamic: boolean,
   extra: readonly unknown[] = [],
 ): void {
-  // Why check first: a restart storm must not pay for formatting reports nobody receives
-  // (they are `sasl`-domain events, dropped unless handleSaslReports is on).
-  if (!state.handleSaslReports || !enabled('error') || state.handlers.size === 0) return
+  if (!wanted('error')) return
   const id = dynamic ? 'undefined' : child.id
   const lines = [`Child ${idText(id)} of Supervisor ${supText(sup)} ${CONTEXT[context]}`]
   lines.push(exitText(reason))
@@ -115,7 +121,7 @@ export function reportProgress(
   dynamic: boolean,
   extra: readonly unknown[] = [],
 ): void {
-  if (!state.handleSaslReports || !enabled('info') || state.handlers.size === 0) return
+  if (!wanted('info')) return
   const id = dynamic ? 'undefined' : child.id
   const text = `Child ${idText(id)} of Supervisor ${supText(sup)} started\nPid: ${pid}\nStart Call: ${startCall(child, extra)}`
   log(

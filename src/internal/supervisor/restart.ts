@@ -1,7 +1,8 @@
+import { abnormal } from '../genServerStop.ts'
 import type { Proc } from '../runtime/proc.ts'
 import { deliver } from '../runtime/scheduler.ts'
 import type { Children } from './children.ts'
-import type { AutoShutdown, ChildRec } from './childSpec.ts'
+import { type AutoShutdown, type ChildRec, restartsAfter } from './childSpec.ts'
 import type { RestartIntensity } from './intensity.ts'
 import { reportError, reportProgress, type SupName } from './report.ts'
 import { OK, shutdownChild } from './shutdown.ts'
@@ -84,14 +85,6 @@ export function* startFrom(
   return null
 }
 
-function isShutdownReason(reason: unknown): boolean {
-  return (
-    reason === 'normal' ||
-    reason === 'shutdown' ||
-    (Array.isArray(reason) && reason.length === 2 && reason[0] === 'shutdown')
-  )
-}
-
 /** `del_child`: a temporary child is forgotten, any other keeps its spec with no pid. */
 export function delChild(s: SupState, c: ChildRec): void {
   if (c.restart === 'temporary') s.children.remove(c)
@@ -108,12 +101,12 @@ export function* onChildExit(
   reason: unknown,
 ): Generator<unknown, 'ok' | 'shutdown', unknown> {
   const pid = c.pid
-  if (c.restart === 'permanent' || (c.restart === 'transient' && !isShutdownReason(reason))) {
+  if (restartsAfter(c, reason)) {
     reportError('child_terminated', reason, c, pid, s.name, s.p.pid, false)
     s.children.setPid(c, null)
     return yield* restart(s, c)
   }
-  if (c.restart === 'temporary' && !isShutdownReason(reason)) {
+  if (c.restart === 'temporary' && abnormal(reason)) {
     reportError('child_terminated', reason, c, pid, s.name, s.p.pid, false)
   }
   delChild(s, c)

@@ -1,6 +1,5 @@
 import type { From, Name } from '../gen.ts'
 import { type Module, moduleName } from '../genServer.ts'
-import { currentProc } from '../runtime/proc.ts'
 import { Children } from './children.ts'
 import { type AutoShutdown, type ChildModule, ChildRec, checkChild } from './childSpec.ts'
 import { RestartIntensity } from './intensity.ts'
@@ -16,7 +15,7 @@ import {
   terminateFrom,
   terminateOne,
 } from './restart.ts'
-import { callSettled } from './start.ts'
+import { callInit } from './start.ts'
 
 /**
  * The static supervisor as a GenServer callback module (OTP's `supervisor` is a `gen_server`
@@ -60,9 +59,7 @@ export function checkFlags(f: unknown): Flags | { error: unknown } {
 type Reply = readonly ['reply', unknown, SupState]
 
 function* init([mod, arg, name]: [ChildModule, unknown, Name | undefined]) {
-  const p = currentProc()!
-  p.trapExit = true
-  const r = yield* callSettled(p, mod.init, mod, [arg])
+  const [p, r] = yield* callInit(mod, arg)
   if (r === 'ignore') return 'ignore'
   const modName = moduleName(mod as Module)
   if (!Array.isArray(r) || r.length !== 2 || r[0] !== 'ok' || !Array.isArray(r[1]) || r[1].length !== 2) {

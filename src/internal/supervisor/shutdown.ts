@@ -1,8 +1,8 @@
+import { abnormal } from '../genServerStop.ts'
 import type { Proc } from '../runtime/proc.ts'
 import { ReceiveOp } from '../runtime/receive.ts'
 import * as sig from '../runtime/signals.ts'
 import type { Pid } from '../term/pid.ts'
-import type { Ref } from '../term/ref.ts'
 import type { ChildRec } from './childSpec.ts'
 
 /**
@@ -13,10 +13,6 @@ import type { ChildRec } from './childSpec.ts'
 
 /** Returned when the child ended the way the supervisor asked it to. */
 export const OK = Symbol('ok')
-
-function isDown(mref: Ref): (m: unknown) => boolean {
-  return (m) => Array.isArray(m) && m.length === 5 && m[0] === 'DOWN' && m[1] === mref
-}
 
 /**
  * Unlinks `pid` and takes its `['EXIT', pid, reason]` out of the mailbox if one arrived, so the
@@ -42,11 +38,7 @@ export function unlinkFlush(p: Proc, pid: Pid, fallback: unknown): unknown {
 export function acceptable(child: ChildRec, reason: unknown): boolean {
   if (reason === (child.shutdown === 'brutal_kill' ? 'killed' : 'shutdown')) return true
   if (child.restart === 'permanent') return false
-  return (
-    reason === 'normal' ||
-    reason === 'shutdown' ||
-    (Array.isArray(reason) && reason.length === 2 && reason[0] === 'shutdown')
-  )
+  return !abnormal(reason)
 }
 
 /**
@@ -55,7 +47,7 @@ export function acceptable(child: ChildRec, reason: unknown): boolean {
  */
 export function* shutdownChild(p: Proc, child: ChildRec, pid: Pid): Generator<unknown, unknown, unknown> {
   const mref = sig.monitor(p, pid, null, shutdownChild)
-  const down = isDown(mref)
+  const down = sig.isDownOf(mref)
   const shutdown = child.shutdown
   let got: unknown
   if (shutdown === 'brutal_kill') {

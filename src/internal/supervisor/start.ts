@@ -1,10 +1,8 @@
 import { ExitError, ProcessTerminated } from '../errors.ts'
-import { Op } from '../runtime/op.ts'
-import { asyncStorage, type Proc } from '../runtime/proc.ts'
-import { ReceiveOp } from '../runtime/receive.ts'
-import { isGenerator } from '../runtime/scheduler.ts'
+import { callIn, settle } from '../runtime/callbacks.ts'
+import { currentProc, type Proc } from '../runtime/proc.ts'
 import { Pid } from '../term/pid.ts'
-import type { ChildRec } from './childSpec.ts'
+import type { ChildModule, ChildRec } from './childSpec.ts'
 import type { OnStart } from './spec.ts'
 
 /**
@@ -12,32 +10,15 @@ import type { OnStart } from './spec.ts'
  * the way `supervisor:do_start_child_i/3` (static) or DynamicSupervisor's `start_child/3` do.
  */
 
-const AsyncFunction = Object.getPrototypeOf(async () => {}).constructor
-
-/** Resolves what a start function returned: an Op or generator is run, a promise awaited. */
-function* settle(r: unknown): Generator<unknown, unknown, unknown> {
-  if (r === null || typeof r !== 'object' || Array.isArray(r)) return r
-  if (r instanceof Op || r instanceof ReceiveOp || isGenerator(r))
-    return yield* r as Iterable<unknown, unknown, unknown>
-  if (typeof (r as PromiseLike<unknown>).then === 'function') return yield r
-  return r
-}
-
 /**
- * Calls `fn` from inside process `p` and resolves its result (a callback such as a supervisor
- * module's `init`, which may be plain, async or a generator).
+ * A supervisor's first step, in its own process: trap exits (a child's end must arrive as a
+ * message, not kill it), then call its module's `init(arg)`, which may be plain, async or a
+ * generator, and resolve the result. Returns the process and that result.
  */
-export function* callSettled(
-  p: Proc,
-  fn: Function,
-  thisArg: unknown,
-  args: readonly unknown[],
-): Generator<unknown, unknown, unknown> {
-  const r =
-    fn instanceof AsyncFunction
-      ? asyncStorage().run(p, () => fn.apply(thisArg, args))
-      : fn.apply(thisArg, args)
-  return yield* settle(r)
+export function* callInit(mod: ChildModule, arg: unknown): Generator<unknown, [Proc, unknown], unknown> {
+  const p = currentProc()!
+  p.trapExit = true
+  return [p, yield* settle(callIn(p, mod.init, mod, [arg]))]
 }
 
 /**
@@ -69,8 +50,7 @@ export function* callStart(
     }
     // Why async starts run in the process's async context: an `await GenServer.startLink(…)`
     // inside must link the child to the supervisor, not to a detached helper process.
-    r = fn instanceof AsyncFunction ? asyncStorage().run(p, () => fn(...args)) : fn(...args)
-    r = yield* settle(r)
+    r = yield* settle(callIn(p, fn, undefined, args))
   } catch (e) {
     if (e instanceof ProcessTerminated) throw e
     if (dynamic) return ['error', thrownReason(e)]
