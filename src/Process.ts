@@ -36,17 +36,10 @@ import { badArg, ExitError } from './internal/errors.ts'
 import { info as infoOf, type ProcessInfo } from './internal/runtime/info.ts'
 import { isLiteral } from './internal/runtime/match.ts'
 import * as names from './internal/runtime/names.ts'
-import { current, currentProc, KIND_GEN, self as selfProc, table } from './internal/runtime/proc.ts'
+import { currentProc, self as selfProc, table } from './internal/runtime/proc.ts'
+import { After, Clause, checkTimeout, type Receive, type ResultOf } from './internal/runtime/receive.ts'
 import {
-  After,
-  Clause,
-  checkTimeout,
-  K_ANY,
-  type Receive,
-  ReceiveOp,
-  type ResultOf,
-} from './internal/runtime/receive.ts'
-import {
+  anyReceive,
   cachedReceive,
   literalReceive,
   makeReceive,
@@ -263,14 +256,7 @@ export function receive(): Receive<unknown> {
   // process's pooled op; one literal: an op with no closure; anything else is compiled.
   // biome-ignore-start lint/complexity/noArguments: see above
   const n = arguments.length
-  if (n === 0) {
-    const p = current
-    if (p === null || p.kind !== KIND_GEN)
-      return new ReceiveOp(null, null, -1, null, -1) as unknown as Receive<unknown>
-    const op = p.op
-    if (op !== null && op.kind === K_ANY && op.aw === null) return op as unknown as Receive<unknown>
-    return (p.op = new ReceiveOp(null, null, -1, null, -1)) as unknown as Receive<unknown>
-  }
+  if (n === 0) return anyReceive() as unknown as Receive<unknown>
   if (n === 1) {
     const it: unknown = arguments[0]
     if (isLiteral(it)) return literalReceive(it) as unknown as Receive<unknown>

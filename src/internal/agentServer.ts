@@ -1,9 +1,9 @@
 import { createError } from './errors.ts'
 import { inspect } from './format.ts'
 import type { Module } from './genServer.ts'
+import { callIn, isThenable } from './runtime/callbacks.ts'
 import { currentProc } from './runtime/proc.ts'
 import { isGenerator } from './runtime/scheduler.ts'
-import { callIn, isThenable } from './task.ts'
 
 /**
  * The Agent server (Elixir's `Agent.Server`): a GenServer whose state is whatever the agent's
@@ -29,8 +29,8 @@ export function checkFun(f: unknown, caller: Function): AgentFun {
 /** Runs an agent function with `extra` (the state, or nothing for the initial one) before its args. */
 function run(f: AgentFun, extra: readonly unknown[]): unknown {
   const p = currentProc()!
-  if (typeof f === 'function') return callIn(p, f, extra)
-  return callIn(p, f[0], [...extra, ...f[1]])
+  if (typeof f === 'function') return callIn(p, f, undefined, extra)
+  return callIn(p, f[0], undefined, [...extra, ...f[1]])
 }
 
 /** Applies `then` to a function's result, waiting first when the function was async or a generator. */

@@ -1,9 +1,11 @@
 import { createError, ExitError } from './errors.ts'
 import { inspect } from './format.ts'
+import { abnormal } from './genServerStop.ts'
 import { log } from './logger.ts'
+import { settle } from './runtime/callbacks.ts'
 import { currentProc, type Proc, self } from './runtime/proc.ts'
 import { ReceiveOp } from './runtime/receive.ts'
-import { deliver, isGenerator } from './runtime/scheduler.ts'
+import { deliver } from './runtime/scheduler.ts'
 import * as sig from './runtime/signals.ts'
 import { spawnProc } from './runtime/spawn.ts'
 import type { Pid } from './term/pid.ts'
@@ -51,33 +53,6 @@ export function env(app: string): Map<string, unknown> {
   return e
 }
 
-function isThenable(x: unknown): x is PromiseLike<unknown> {
-  return x !== null && typeof x === 'object' && typeof (x as PromiseLike<unknown>).then === 'function'
-}
-
-/** Resolves what a start callback returned: a value, an Op (`Supervisor.startLink(…)`), a promise. */
-function* settle(r: unknown): Generator<unknown, unknown, unknown> {
-  if (Array.isArray(r) || typeof r === 'string') return r
-  if (isGenerator(r)) return yield* r
-  if (
-    r !== null &&
-    typeof r === 'object' &&
-    typeof (r as Partial<Iterable<unknown>>)[Symbol.iterator] === 'function'
-  ) {
-    return yield* r as Iterable<unknown>
-  }
-  if (isThenable(r)) return yield r
-  return r
-}
-
-function abnormal(reason: unknown): boolean {
-  return !(
-    reason === 'normal' ||
-    reason === 'shutdown' ||
-    (Array.isArray(reason) && reason[0] === 'shutdown')
-  )
-}
-
 /**
  * The application master's body: start the root (linked to us), ack the starter, then wait for
  * the root to exit or for a stop request. Why a process of its own: the root supervisor's
@@ -118,7 +93,7 @@ function* master(spec: AppSpec, restart: RestartType, starter: Proc, tag: object
     const [, replyTo, replyTag] = msg as [string, Proc, object]
     const mref = sig.monitor(me, root, null, master)
     sig.exitPid(me, root, 'shutdown')
-    yield new ReceiveOp([(m) => Array.isArray(m) && m[0] === 'DOWN' && m[1] === mref], null, -1, null, -1)
+    yield new ReceiveOp([sig.isDownOf(mref)], null, -1, null, -1)
     callStop(spec, state)
     log('info', `Application ${spec.name} exited: stopped`, { application: spec.name })
     deliver(replyTo, [replyTag, 'ok'])
@@ -188,10 +163,7 @@ export function* startOne(spec: AppSpec, restart: RestartType): Generator<unknow
   )
   const mref = sig.monitor(starter, proc.pid, null, startOne)
   const got = (yield new ReceiveOp(
-    [
-      (m) => Array.isArray(m) && m.length === 2 && m[0] === tag,
-      (m) => Array.isArray(m) && m[0] === 'DOWN' && m[1] === mref,
-    ],
+    [(m) => Array.isArray(m) && m.length === 2 && m[0] === tag, sig.isDownOf(mref)],
     null,
     -1,
     null,

@@ -1,7 +1,7 @@
 import { badArg, createError, ExitError } from './errors.ts'
 import { inspect } from './format.ts'
 import { copyMessage } from './runtime/copy.ts'
-import { names } from './runtime/names.ts'
+import { claim, names, release } from './runtime/names.ts'
 import { Op } from './runtime/op.ts'
 import { currentProc, EXITING, type Proc, self } from './runtime/proc.ts'
 import { CUSTOM_HANDLERS, type CustomReceive, K_CUSTOM, type Receive, ReceiveOp } from './runtime/receive.ts'
@@ -76,9 +76,7 @@ export function registerName(name: Name, pid: Pid): Pid | undefined {
   if (typeof name === 'string') {
     const holder = names.get(name)
     if (holder !== undefined) return holder.pid
-    const p = pid.proc as Proc
-    names.set(name, p)
-    p.x().name = name
+    claim(name, pid.proc as Proc)
     return undefined
   }
   const reg = 'via' in name ? name.via : globalNames
@@ -97,10 +95,7 @@ export function unregisterName(name: Name | undefined, holder: Pid): void {
   if (name === undefined) return
   if (typeof name === 'string') {
     const p = names.get(name)
-    if (p !== undefined && p.pid === holder) {
-      names.delete(name)
-      p.x().name = null
-    }
+    if (p !== undefined && p.pid === holder) release(name, p)
     return
   }
   const reg = 'via' in name ? name.via : globalNames
@@ -156,10 +151,6 @@ export function checkCallTimeout(t: unknown, caller: Function): number {
 /** The exception a failed call raises in the caller: `[reason, [mod, fn, args]]`, Elixir's shape. */
 export function callExit(reason: unknown, mod: string, fn: string, args: unknown[]): ExitError {
   return new ExitError([reason, [mod, fn, args]])
-}
-
-function isDown(mref: Ref): (m: unknown) => boolean {
-  return (m) => Array.isArray(m) && m.length === 5 && m[0] === 'DOWN' && m[1] === mref
 }
 
 // Why one shared head: every call tag is the improper list `[alias | mref]`, and its head never
@@ -266,9 +257,7 @@ class Call extends ReceiveOp<unknown> implements CustomReceive {
     if (!Array.isArray(m)) return -1
     if (m.length === 2) {
       const t = m[0]
-      return t === this.tag || (t instanceof List && t.tail instanceof Ref && Ref.equals(t.tail, this.mref!))
-        ? 0
-        : -1
+      return t === this.tag || (t instanceof List && Ref.same(t.tail, this.mref!)) ? 0 : -1
     }
     return m.length === 5 && m[0] === 'DOWN' && m[1] === this.mref ? 1 : -1
   }
@@ -370,7 +359,7 @@ export function* doStop(
   if (dest === p.pid) throw callExit('calling_self', mod, 'stop', args)
   const mref = sig.monitor(p, dest as Pid, null, doStop)
   sendTo(dest, ['system', [p.pid, mref], ['terminate', reason]], doStop)
-  const got = yield new ReceiveOp([isDown(mref)], null, timeout, null, mref.mark)
+  const got = yield new ReceiveOp([sig.isDownOf(mref)], null, timeout, null, mref.mark)
   if (got === undefined) {
     sig.demonitor(p, mref, true, false)
     throw callExit('timeout', mod, 'stop', args)

@@ -2,23 +2,20 @@ import { ExitError, ProcessTerminated } from './errors.ts'
 import { inspect } from './format.ts'
 import { type From, type Name, registerName, reply, unregisterName } from './gen.ts'
 import {
-  AsyncFunction,
   BlockingTerminate,
-  invoke,
-  isThenable,
   moduleName,
   NONE,
   procLabel,
   StopSignal,
-  settle,
   stopServer,
   system,
 } from './genServerStop.ts'
 import { log } from './logger.ts'
 import { exitWith, initAck, type StartCtx } from './procLib.ts'
+import { AsyncFunction, blocks, callIn, settle } from './runtime/callbacks.ts'
 import { asyncStorage, currentProc, type Proc, REACTOR_START, type Reactor } from './runtime/proc.ts'
 import { ReceiveOp } from './runtime/receive.ts'
-import { isGenerator, TailCall } from './runtime/scheduler.ts'
+import { TailCall } from './runtime/scheduler.ts'
 import { crashReason } from './runtime/signals.ts'
 import type { Pid } from './term/pid.ts'
 
@@ -50,7 +47,7 @@ export interface Status {
 
 const TIMEOUT = Symbol('timeout')
 
-/** `invoke` for two-argument callbacks without an arguments array (cast and info are hot). */
+/** `callIn` for two-argument callbacks, without an arguments array (cast and info are hot). */
 function invoke2(p: Proc, mod: Module, fn: Function, isAsync: boolean, a: unknown, b: unknown): unknown {
   if (isAsync) return asyncStorage().run(p, () => fn.call(mod, a, b))
   return fn.call(mod, a, b)
@@ -95,8 +92,8 @@ export function* serverMain(ctx: StartCtx, mod: Module, arg: unknown, name: Name
   const next: Next = { timeout: -1, cont: NONE }
   let r: unknown
   try {
-    r = invoke(p, mod, mod.init, [arg])
-    if (!Array.isArray(r) && (isThenable(r) || isGenerator(r))) r = yield* settle(r)
+    r = callIn(p, mod.init, mod, [arg])
+    if (blocks(r)) r = yield* settle(r)
   } catch (e) {
     const reason = crashReason(e, p)
     p.ext!.crash = undefined
@@ -176,9 +173,8 @@ class ServerLoop implements Reactor {
         const c = next.cont
         next.cont = NONE
         if (this.mod.handleContinue === undefined) throw new ExitError('undef')
-        const r = invoke(this.p, this.mod, this.mod.handleContinue, [c, this.state])
-        if (!Array.isArray(r) && (isThenable(r) || isGenerator(r)))
-          return this.slow(r, AS_NOREPLY, c, undefined)
+        const r = callIn(this.p, this.mod.handleContinue, this.mod, [c, this.state])
+        if (blocks(r)) return this.slow(r, AS_NOREPLY, c, undefined)
         this.state = noreply(r, next, this.state, this.p, this.mod, c, this.name)
       }
       if (next.timeout < 0) return this.anyOp
@@ -205,9 +201,9 @@ class ServerLoop implements Reactor {
         }
         const from = msg[1] as unknown as From
         const r = this.hcAsync
-          ? invoke(p, mod, hc, [msg[2], from, this.state])
+          ? callIn(p, hc, mod, [msg[2], from, this.state])
           : hc.call(mod, msg[2], from, this.state)
-        if (!Array.isArray(r) && (isThenable(r) || isGenerator(r))) return this.slow(r, AS_CALL, msg[2], from)
+        if (blocks(r)) return this.slow(r, AS_CALL, msg[2], from)
         this.state = callResult(p, mod, r, msg[2], from, this.state, this.next, name)
         return undefined
       }
@@ -218,8 +214,7 @@ class ServerLoop implements Reactor {
           )
         }
         const r = invoke2(p, mod, mod.handleCast, this.castAsync, msg[1], this.state)
-        if (!Array.isArray(r) && (isThenable(r) || isGenerator(r)))
-          return this.slow(r, AS_NOREPLY, msg[1], undefined)
+        if (blocks(r)) return this.slow(r, AS_NOREPLY, msg[1], undefined)
         this.state = noreply(r, this.next, this.state, p, mod, msg[1], name)
         return undefined
       }
@@ -245,8 +240,7 @@ class ServerLoop implements Reactor {
       return undefined
     }
     const r = invoke2(p, mod, mod.handleInfo, this.infoAsync, info, this.state)
-    if (!Array.isArray(r) && (isThenable(r) || isGenerator(r)))
-      return this.slow(r, AS_NOREPLY, info, undefined)
+    if (blocks(r)) return this.slow(r, AS_NOREPLY, info, undefined)
     this.state = noreply(r, this.next, this.state, p, mod, info, name)
     return undefined
   }

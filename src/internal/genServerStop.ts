@@ -3,8 +3,8 @@ import { inspect } from './format.ts'
 import { type From, type Name, reply, unregisterName } from './gen.ts'
 import type { Module } from './genServer.ts'
 import { reportTermination } from './genServerReport.ts'
-import { asyncStorage, type Proc } from './runtime/proc.ts'
-import { isGenerator } from './runtime/scheduler.ts'
+import { blocks, callIn, settle } from './runtime/callbacks.ts'
+import type { Proc } from './runtime/proc.ts'
 import { crashReason } from './runtime/signals.ts'
 
 /**
@@ -15,8 +15,6 @@ import { crashReason } from './runtime/signals.ts'
 
 /** No message yet (the last message a crash report names). */
 export const NONE = Symbol('none')
-export const AsyncFunction = Object.getPrototypeOf(async () => {}).constructor
-
 /** How messages and reports name a callback module: its `name`, its class's name, or GenServer. */
 export function moduleName(mod: Module): string {
   if (typeof mod.name === 'string' && mod.name !== '') return mod.name
@@ -24,22 +22,7 @@ export function moduleName(mod: Module): string {
   return ctor !== Object && typeof ctor?.name === 'string' ? ctor.name : 'GenServer'
 }
 
-/** Calls a callback; async callbacks run inside the process's async context so `await` keeps it. */
-export function invoke(p: Proc, mod: Module, fn: Function, args: unknown[]): unknown {
-  if (fn instanceof AsyncFunction) return asyncStorage().run(p, () => fn.apply(mod, args))
-  return fn.apply(mod, args)
-}
-
-export function isThenable(x: unknown): x is PromiseLike<unknown> {
-  return x !== null && typeof x === 'object' && typeof (x as PromiseLike<unknown>).then === 'function'
-}
-
-/** Resolves an async or generator callback result inside the loop (slow path only). */
-export function* settle(r: unknown): Generator<unknown, unknown, unknown> {
-  if (isGenerator(r)) return yield* r
-  return yield r
-}
-
+/** An exit reason OTP reports and that restarts a transient child: not normal, shutdown or [shutdown, _]. */
 export function abnormal(reason: unknown): boolean {
   return !(
     reason === 'normal' ||
@@ -101,12 +84,12 @@ export function stopServer(
     let r: unknown
     try {
       // A generator or async terminate may block: the loop runs it (see BlockingTerminate).
-      r = invoke(p, mod, mod.terminate, [reason, state])
+      r = callIn(p, mod.terminate, mod, [reason, state])
     } catch (e) {
       finalReason = crashReason(e, p)
       if (p.ext !== null) p.ext.crash = undefined
     }
-    if (isGenerator(r) || isThenable(r)) throw new BlockingTerminate(r, reason, state, lastMsg)
+    if (blocks(r)) throw new BlockingTerminate(r as PromiseLike<unknown>, reason, state, lastMsg)
   }
   return endStop(p, mod, finalReason, state, lastMsg, name)
 }

@@ -70,10 +70,7 @@ export function* start<P>(
   const mref = sig.monitor(starter, proc.pid, null, start)
   ctx.mref = mref
   const got = yield new ReceiveOp(
-    [
-      (m) => Array.isArray(m) && m.length === 3 && m[0] === '$ack' && m[1] === mref,
-      (m) => Array.isArray(m) && m.length === 5 && m[0] === 'DOWN' && m[1] === mref,
-    ],
+    [(m) => Array.isArray(m) && m.length === 3 && m[0] === '$ack' && m[1] === mref, sig.isDownOf(mref)],
     null,
     opts.timeout,
     null,

@@ -1,9 +1,10 @@
 import { badArg, createError, ExitError, ProcessTerminated } from './errors.ts'
 import { formatReason, inspect } from './format.ts'
+import { abnormal } from './genServerStop.ts'
 import { log } from './logger.ts'
+import { blocks, callIn, settle } from './runtime/callbacks.ts'
 import { copyMessage } from './runtime/copy.ts'
-import { asyncStorage, currentProc, type Proc, self } from './runtime/proc.ts'
-import { isGenerator } from './runtime/scheduler.ts'
+import { currentProc, type Proc, self } from './runtime/proc.ts'
 import * as sig from './runtime/signals.ts'
 import { spawnProc } from './runtime/spawn.ts'
 import { Pid } from './term/pid.ts'
@@ -36,8 +37,6 @@ export interface TaskStruct<R = unknown> {
 /** What a task runs: a function, or `[fn, args]` (Elixir's `{module, fun, args}`). */
 export type Work = Function | readonly [Function, readonly unknown[]]
 
-const AsyncFunction = Object.getPrototypeOf(async () => {}).constructor
-
 export function checkWork(work: unknown, caller: Function): [Function, readonly unknown[]] {
   if (typeof work === 'function') return [work, []]
   if (Array.isArray(work) && work.length === 2 && typeof work[0] === 'function' && Array.isArray(work[1])) {
@@ -47,35 +46,6 @@ export function checkWork(work: unknown, caller: Function): [Function, readonly 
     'ERR_BEAMISH_BADARG',
     `expected the task's work to be one of the following:\n\n  * a function (plain, async or generator)\n  * [fn, args], run as fn(...args)\n\nGot: ${inspect(work)}`,
     caller,
-  )
-}
-
-export function isThenable(x: unknown): x is PromiseLike<unknown> {
-  return x !== null && typeof x === 'object' && typeof (x as PromiseLike<unknown>).then === 'function'
-}
-
-/**
- * Calls a user function inside process `p`. Why async functions run in the async context: after
- * their first `await` they no longer run on the scheduler, and `Process.self()` must still work.
- * Only they pay for it; plain and generator functions stay on the fast path.
- */
-export function callIn(p: Proc, fn: Function, args: readonly unknown[]): unknown {
-  if (fn instanceof AsyncFunction) return asyncStorage().run(p, () => fn(...args))
-  return fn(...args)
-}
-
-/** Finishes what `callIn` returned: a generator is delegated to, a promise is waited for. */
-export function* settle(r: unknown): Generator<unknown, unknown, unknown> {
-  if (isGenerator(r)) return yield* r
-  if (isThenable(r)) return yield r
-  return r
-}
-
-export function abnormal(reason: unknown): boolean {
-  return !(
-    reason === 'normal' ||
-    reason === 'shutdown' ||
-    (Array.isArray(reason) && reason.length === 2 && reason[0] === 'shutdown')
   )
 }
 
@@ -98,8 +68,8 @@ export function* taskMain(
   const p = currentProc()!
   let result: unknown
   try {
-    result = callIn(p, fn, args)
-    if (isGenerator(result) || isThenable(result)) result = yield* settle(result)
+    result = callIn(p, fn, undefined, args)
+    if (blocks(result)) result = yield* settle(result)
   } catch (e) {
     if (e instanceof ProcessTerminated) throw e
     const reason = sig.crashReason(e, p)
@@ -236,25 +206,3 @@ export function checkTasks(tasks: unknown, p: Proc, caller: Function): TaskStruc
 }
 
 // ------------------------------------------------------------------ options
-
-/** Throws Elixir's unknown-option error for a key of `o` not in `valid`. */
-export function checkKeys(o: object, valid: readonly string[], what: string, caller: Function): void {
-  for (const k of Object.keys(o)) {
-    if (!valid.includes(k)) {
-      throw createError(
-        'ERR_BEAMISH_INVALID_OPTION',
-        `unknown ${what} option ${JSON.stringify(k)}. The valid options are:\n\n${valid.map((v) => `  * ${v}`).join('\n')}\n\nGot: ${JSON.stringify(k)}`,
-        caller,
-      )
-    }
-  }
-}
-
-/** The error for an option whose value is not one of `valid`. */
-export function oneOf(option: string, valid: readonly string[], got: unknown, caller: Function) {
-  return createError(
-    'ERR_BEAMISH_INVALID_OPTION',
-    `expected the ${option} option to be one of the following:\n\n${valid.map((v) => `  * ${v}`).join('\n')}\n\nGot: ${inspect(got)}`,
-    caller,
-  )
-}

@@ -18,16 +18,8 @@ import { Ref } from './term/ref.ts'
 /** What `yield`, `ignore` and `shutdown` return: a reply, an exit reason, or nothing yet. */
 export type YieldResult<R> = readonly ['ok', R] | readonly ['exit', unknown] | null
 
-function sameRef(x: unknown, ref: Ref): boolean {
-  return x === ref || (x instanceof Ref && Ref.equals(x, ref))
-}
-
 export function isReply(ref: Ref): (m: unknown) => boolean {
-  return (m) => Array.isArray(m) && m.length === 2 && sameRef(m[0], ref)
-}
-
-export function isDown(ref: Ref): (m: unknown) => boolean {
-  return (m) => Array.isArray(m) && m.length === 5 && m[0] === 'DOWN' && sameRef(m[1], ref)
+  return (m) => Array.isArray(m) && m.length === 2 && Ref.same(m[0], ref)
 }
 
 /** The mailbox position from which a message about `ref` can be (see refMark in match.ts). */
@@ -71,7 +63,7 @@ export function* awaitTask(
 ): Generator<unknown, unknown, unknown> {
   const p = self(awaitTask)
   const ref = task.ref
-  const m = (yield new ReceiveOp([isReply(ref), isDown(ref)], null, timeout, null, markOf(ref, p))) as
+  const m = (yield new ReceiveOp([isReply(ref), sig.isDownOf(ref)], null, timeout, null, markOf(ref, p))) as
     | unknown[]
     | undefined
   if (m === undefined) {
@@ -93,7 +85,7 @@ export function* yieldTask(
 ): Generator<unknown, YieldResult<unknown>, unknown> {
   const p = self(yieldTask)
   const ref = task.ref
-  const m = (yield new ReceiveOp([isReply(ref), isDown(ref)], null, timeout, null, markOf(ref, p))) as
+  const m = (yield new ReceiveOp([isReply(ref), sig.isDownOf(ref)], null, timeout, null, markOf(ref, p))) as
     | unknown[]
     | undefined
   if (m === undefined) return null
@@ -114,7 +106,7 @@ function unlinkTask(p: Proc, task: TaskStruct): void {
 export function ignoreTask(p: Proc, task: TaskStruct): YieldResult<unknown> {
   const ref = task.ref
   const reply = isReply(ref)
-  const down = isDown(ref)
+  const down = sig.isDownOf(ref)
   const m = takeNow(p, (x) => reply(x) || down(x))
   if (m === NONE) {
     unlinkTask(p, task)
@@ -142,7 +134,7 @@ function flushReply(p: Proc, ref: Ref): YieldResult<unknown> {
 
 /** The task was already gone when we looked: its own DOWN (if still queued) says how it ended. */
 function flushNoproc(p: Proc, ref: Ref, object: unknown, type: ShutdownType): Down | null {
-  const m = takeNow(p, isDown(ref))
+  const m = takeNow(p, sig.isDownOf(ref))
   if (m === NONE) {
     sig.demonitor(p, ref, true, false)
     return ['down', object, 'noproc']
@@ -172,7 +164,7 @@ export function* shutdownTask(
   let wait = how === 'brutal_kill' ? -1 : how
   sig.exitPid(p, pid, how === 'brutal_kill' ? 'kill' : 'shutdown')
   for (;;) {
-    const m = (yield new ReceiveOp([isDown(mon)], null, wait, null, mon.mark)) as unknown[] | undefined
+    const m = (yield new ReceiveOp([sig.isDownOf(mon)], null, wait, null, mon.mark)) as unknown[] | undefined
     if (m === undefined) {
       sig.exitPid(p, pid, 'kill')
       type = 'timeout_kill'

@@ -63,10 +63,6 @@ export function startReply(owner: Pid): readonly ['ok', Pid] {
   return ['ok', proc.pid]
 }
 
-function samePid(x: unknown, pid: Pid): boolean {
-  return x === pid || (x instanceof Pid && Pid.equals(x, pid))
-}
-
 /**
  * An awaitable task before it has work. Why it monitors the owner: an owner that dies before
  * sending the instructions would leave it waiting forever; it then exits `['shutdown', reason]`
@@ -78,8 +74,8 @@ function* idleTask(owner: Pid): Generator<unknown, void, unknown> {
   const mref = sig.monitor(p, owner, null, idleTask)
   const got = (yield new ReceiveOp(
     [
-      (m) => Array.isArray(m) && m.length === 5 && samePid(m[0], owner) && m[1] instanceof Ref,
-      (m) => Array.isArray(m) && m.length === 5 && m[0] === 'DOWN' && m[1] === mref,
+      (m) => Array.isArray(m) && m.length === 5 && Pid.same(m[0], owner) && m[1] instanceof Ref,
+      sig.isDownOf(mref),
     ],
     null,
     REF_TIMEOUT,
@@ -198,10 +194,11 @@ function* watch(owner: Pid): Generator<unknown, void, unknown> {
   const p = currentProc()!
   const mref = sig.monitor(p, owner, null, watch)
   const any = new ReceiveOp([() => true], null, -1, null, -1)
+  const ownerDown = sig.isDownOf(mref)
   for (;;) {
     const m = yield any
     if (m === 'stop') return
-    if (Array.isArray(m) && m.length === 5 && m[0] === 'DOWN' && m[1] === mref) {
+    if (ownerDown(m)) {
       for (const q of [...(p.ext?.links ?? [])]) sig.exitPid(p, q.pid, 'kill')
       return
     }

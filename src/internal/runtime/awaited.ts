@@ -60,7 +60,7 @@ export function waitAsync(
   const mb = p.mailbox
   const i = mb === null || mb.length === 0 ? -1 : scan(p, op)
   if (i >= 0) {
-    const msg = i === 0 ? mb!.shift() : mb!.removeAt(i)
+    const msg = mb!.take(i)
     const prev = current
     setCurrent(p)
     try {

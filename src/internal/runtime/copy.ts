@@ -27,16 +27,21 @@ const PROC_PROTO: object = Proc.prototype
 const REF_PROTO: object = Ref.prototype
 const ATOM_PROTO: object = Atom.prototype
 
-/** An element of a copied array: primitives and handles as they are (small enough to inline). */
+/** Pids, refs and atoms: handles, shared by reference. */
+function isHandle(proto: unknown): boolean {
+  return proto === PROC_PROTO || proto === REF_PROTO || proto === PID_PROTO || proto === ATOM_PROTO
+}
+
+/**
+ * A value inside a copied structure: primitives and handles as they are, anything else copied.
+ * Small enough to inline, so a pair of primitives or a `[ref, reply]` costs no call per element.
+ */
 function elem(e: unknown, depth: number): unknown {
-  if (typeof e !== 'object' || e === null) return e
-  const proto = Object.getPrototypeOf(e)
-  if (proto === PROC_PROTO || proto === REF_PROTO || proto === PID_PROTO || proto === ATOM_PROTO) return e
+  if (typeof e !== 'object' || e === null || isHandle(Object.getPrototypeOf(e))) return e
   return copy(e, depth + 1)
 }
 
-function copy(v: unknown, depth: number): unknown {
-  if (typeof v !== 'object' || v === null) return v
+function copy(v: object, depth: number): unknown {
   if (depth > MAX_DEPTH) {
     throw createError(
       'ERR_BEAMISH_UNCOPYABLE_MESSAGE',
@@ -45,45 +50,30 @@ function copy(v: unknown, depth: number): unknown {
   }
   if (Array.isArray(v)) {
     const n = v.length
-    if (n === 2) {
-      const a = v[0]
-      const b = v[1]
-      return [elem(a, depth), elem(b, depth)]
-    }
-    if (n === 3) {
-      const a = v[0]
-      const b = v[1]
-      const c = v[2]
-      return [elem(a, depth), elem(b, depth), elem(c, depth)]
-    }
+    if (n === 2) return [elem(v[0], depth), elem(v[1], depth)]
+    if (n === 3) return [elem(v[0], depth), elem(v[1], depth), elem(v[2], depth)]
     if (Object.isFrozen(v)) return v
     const out = new Array(n)
-    for (let i = 0; i < n; i++) {
-      const e = v[i]
-      out[i] = typeof e !== 'object' || e === null ? e : copy(e, depth + 1)
-    }
+    for (let i = 0; i < n; i++) out[i] = elem(v[i], depth)
     return out
   }
   const proto = Object.getPrototypeOf(v)
   // The handles found in most messages, answered before the instanceof chain below.
-  if (proto === PROC_PROTO || proto === PID_PROTO || proto === REF_PROTO || proto === ATOM_PROTO) return v
+  if (isHandle(proto)) return v
   if (proto === Object.prototype || proto === null) {
     if (Object.isFrozen(v)) return v
     const out: Record<string, unknown> = proto === null ? Object.create(null) : {}
-    for (const k of Object.keys(v)) {
-      const e = (v as Record<string, unknown>)[k]
-      out[k] = typeof e !== 'object' || e === null ? e : copy(e, depth + 1)
-    }
+    for (const k of Object.keys(v)) out[k] = elem((v as Record<string, unknown>)[k], depth)
     return out
   }
   if (v instanceof Map) {
     const out = new Map()
-    for (const [k, e] of v) out.set(copy(k, depth + 1), copy(e, depth + 1))
+    for (const [k, e] of v) out.set(elem(k, depth), elem(e, depth))
     return out
   }
   if (v instanceof Set) {
     const out = new Set()
-    for (const e of v) out.add(copy(e, depth + 1))
+    for (const e of v) out.add(elem(e, depth))
     return out
   }
   if (v instanceof Uint8Array) return Buffer.isBuffer(v) ? Buffer.from(v) : v.slice()

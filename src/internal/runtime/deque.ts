@@ -41,6 +41,11 @@ export class Deque<T> {
     return this.buf[(this.head + i) & this.mask] as T
   }
 
+  /** Removes and returns the element `i` places from the oldest (the oldest, mostly). */
+  take(i: number): T {
+    return i === 0 ? (this.shift() as T) : this.removeAt(i)
+  }
+
   /** Removes the element `i` places from the oldest, keeping the order of the rest. */
   removeAt(i: number): T {
     const buf = this.buf

@@ -51,8 +51,8 @@ export function compile(pattern: unknown): Matcher {
       return (m) => m === pattern
   }
   if (pattern === null) return (m) => m === null
-  if (pattern instanceof Pid) return (m) => m instanceof Pid && Pid.equals(m, pattern)
-  if (pattern instanceof Ref) return (m) => m instanceof Ref && Ref.equals(m, pattern)
+  if (pattern instanceof Pid) return (m) => Pid.same(m, pattern)
+  if (pattern instanceof Ref) return (m) => Ref.same(m, pattern)
   if (pattern instanceof Atom) return (m) => m === pattern
   if ((pattern as Record<symbol, unknown>)[MATCHER] !== undefined) {
     // Why cached by identity: ts-pattern's matchers are objects that code reuses (P.number is
@@ -99,12 +99,12 @@ function guard(fn: Matcher): Matcher {
 // at the top level of a receive pattern.
 Object.defineProperty(Pid.prototype, MATCHER, {
   value(this: Pid) {
-    return { match: (m: unknown) => ({ matched: m instanceof Pid && Pid.equals(m, this) }) }
+    return { match: (m: unknown) => ({ matched: Pid.same(m, this) }) }
   },
 })
 Object.defineProperty(Ref.prototype, MATCHER, {
   value(this: Ref) {
-    return { match: (m: unknown) => ({ matched: m instanceof Ref && Ref.equals(m, this) }) }
+    return { match: (m: unknown) => ({ matched: Ref.same(m, this) }) }
   },
 })
 
@@ -153,11 +153,7 @@ function compileTuple(pattern: readonly unknown[]): Matcher {
     if (x instanceof Ref) {
       // A pinned ref first (a reply tagged with a fresh ref): compared inline, no extra closure.
       const b = compile(y)
-      return (m) => {
-        if (!Array.isArray(m) || m.length !== 2) return false
-        const t = m[0]
-        return (t === x || (t instanceof Ref && Ref.equals(t, x))) && b(m[1])
-      }
+      return (m) => Array.isArray(m) && m.length === 2 && Ref.same(m[0], x) && b(m[1])
     }
     const a = compile(x)
     if (ly) return (m) => Array.isArray(m) && m.length === 2 && m[1] === y && a(m[0])

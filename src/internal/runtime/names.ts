@@ -44,8 +44,19 @@ export function register(name: unknown, pid: Pid, caller: Function): void {
       caller,
     )
   }
-  x.name = n
-  names.set(n, p)
+  claim(n, p)
+}
+
+/** Gives `name` to `p` (both checked by the caller). */
+export function claim(name: string, p: Proc): void {
+  p.x().name = name
+  names.set(name, p)
+}
+
+/** Takes `name` back from `p`, its holder. */
+export function release(name: string, p: Proc): void {
+  names.delete(name)
+  if (p.ext !== null) p.ext.name = null
 }
 
 export function unregister(name: unknown, caller: Function): void {
@@ -58,8 +69,7 @@ export function unregister(name: unknown, caller: Function): void {
       caller,
     )
   }
-  names.delete(n)
-  p.ext!.name = null
+  release(n, p)
 }
 
 export function whereis(name: string): Pid | undefined {

@@ -160,15 +160,6 @@ export class ReceiveOp<T = unknown> {
     this.aw = null
   }
 
-  /** A receive decided by `custom` (see {@link CustomReceive}); `timeout` 0 settles at once. */
-  static custom(custom: CustomReceive, timeout: number, mark: number): ReceiveOp<unknown> {
-    const op = new ReceiveOp(null, null, timeout, null, mark)
-    op.kind = K_CUSTOM
-    op.m = custom
-    op.hs = CUSTOM_HANDLERS
-    return op
-  }
-
   /** A receive with one pattern and no handler. */
   static single(
     match: Matcher,
@@ -238,7 +229,7 @@ export class ReceiveOp<T = unknown> {
     if (i < 0) return
     immediate.left--
     p.reductions++
-    const msg = i === 0 ? mb.shift() : mb.removeAt(i)
+    const msg = mb.take(i)
     this.done = true
     this.value = this.hs === null ? msg : runHandler(this as ReceiveOp<unknown>, this.matchedClause, msg)
   }
@@ -313,8 +304,7 @@ export interface Receive<T> extends PromiseLike<T> {
 /** `msg` is a pair whose first element is `ref` (or an equal ref). */
 export function isRefPair(msg: unknown, ref: Ref): boolean {
   if (!Array.isArray(msg) || msg.length !== 2) return false
-  const t = msg[0]
-  return t === ref || (t instanceof Ref && Ref.equals(t, ref))
+  return Ref.same(msg[0], ref)
 }
 
 /** Runs the handler of the clause that matched, in the receiving process. */

@@ -2,7 +2,7 @@ import { createError } from '../errors.ts'
 import { Ref } from '../term/ref.ts'
 import { compile, isLiteral, type Matcher, refMark } from './match.ts'
 import { current, currentProc, KIND_GEN } from './proc.ts'
-import { After, Clause, K_LITERAL, K_MATCH, ReceiveOp } from './receive.ts'
+import { After, Clause, K_ANY, K_CLAUSES, K_LITERAL, K_MATCH, ReceiveOp } from './receive.ts'
 
 /**
  * Building a receive from its arguments: patterns become a {@link ReceiveOp} of the cheapest
@@ -51,42 +51,39 @@ export function cachedReceive(n: number, a: unknown, b: unknown, c: unknown): Re
     if (e === null || e.items.length !== n || e.items[1] !== b || (n === 3 && e.items[2] !== c)) return null
     lastEntry = e
   }
-  const p = current
-  if (p !== null && p.kind === KIND_GEN) {
-    const op = p.op
-    if (op !== null && op.m === e.ms && reusable(op)) return op
-    return (p.op = new ReceiveOp(e.ms, null, -1, null, -1))
-  }
-  return new ReceiveOp(e.ms, null, -1, null, -1)
+  return pooled(K_CLAUSES, e.ms) ?? pool(new ReceiveOp(e.ms, null, -1, null, -1))
 }
 
 /**
- * A process's pooled receive (`Proc.op`) may serve the next receive of the same content: same
- * kind and pattern identity (checked by the caller) and not being awaited. Only the pool makes
- * pooled ops, always without timeout, scan mark or handlers, so no timer is ever armed on one.
- * Why this is safe: a generator process has at most one receive in flight, and an op is only
- * handed out again for a receive it is indistinguishable from, so code that keeps an op (a
- * receive hoisted out of a loop) and yields it later still gets the same receive.
+ * The calling process's pooled receive (`Proc.op`) if it can serve this receive: same kind and
+ * pattern identity (`m`), and not being awaited. Only `pool` makes pooled ops, always without
+ * timeout, scan mark or handlers, so no timer is ever armed on one. Why this is safe: a
+ * generator process has at most one receive in flight, and an op is only handed out again for a
+ * receive it is indistinguishable from, so code that keeps an op (a receive hoisted out of a
+ * loop) and yields it later still gets the same receive.
  */
-function reusable(op: ReceiveOp<unknown>): boolean {
-  return op.aw === null
+function pooled(kind: number, m: unknown): ReceiveOp<unknown> | null {
+  const op = current === null ? null : current.op
+  return op !== null && op.kind === kind && op.m === m && op.aw === null && current!.kind === KIND_GEN
+    ? op
+    : null
 }
 
-/** The process's pooled op if it is this receive (kind K_MATCH or K_LITERAL, value `m`), else a new one. */
-function pooledOp(kind: 1 | 2, m: unknown): ReceiveOp<unknown> {
+/** Makes `op` the calling process's pooled receive (generator processes only; see `pooled`). */
+function pool(op: ReceiveOp<unknown>): ReceiveOp<unknown> {
   const p = current
-  if (p !== null && p.kind === KIND_GEN) {
-    const op = p.op
-    if (op !== null && op.kind === kind && op.m === m && reusable(op)) return op
-    return (p.op =
-      kind === K_MATCH ? ReceiveOp.single(m as Matcher, -1, null, -1) : ReceiveOp.literal(m, -1, null))
-  }
-  return kind === K_MATCH ? ReceiveOp.single(m as Matcher, -1, null, -1) : ReceiveOp.literal(m, -1, null)
+  if (p !== null && p.kind === KIND_GEN) p.op = op
+  return op
+}
+
+/** `receive()`: any message (no timeout). */
+export function anyReceive(): ReceiveOp<unknown> {
+  return pooled(K_ANY, null) ?? pool(new ReceiveOp(null, null, -1, null, -1))
 }
 
 /** `receive(value)` of one literal (no timeout). */
 export function literalReceive(value: unknown): ReceiveOp<unknown> {
-  return pooledOp(K_LITERAL, value)
+  return pooled(K_LITERAL, value) ?? pool(ReceiveOp.literal(value, -1, null))
 }
 
 function cachedMatchers(items: readonly unknown[], count: number): Matcher[] | null {
@@ -99,18 +96,15 @@ function cachedMatchers(items: readonly unknown[], count: number): Matcher[] | n
 /** The op for a single pattern (no `on`/`after` around it). */
 function singleOp(it: unknown, timeout: number, afterFn: (() => unknown) | null): ReceiveOp<unknown> {
   const owner = currentProc()
-  if (Array.isArray(it) && it.length === 2) {
-    const r = it[0]
-    if (r instanceof Ref) {
-      let mark = owner === null || r.owner !== owner ? -1 : r.mark
-      const y = it[1]
-      if (y instanceof Ref && owner !== null && y.owner === owner && y.mark > mark) mark = y.mark
-      return ReceiveOp.refPair(r, compile(y), timeout, afterFn, mark)
-    }
-  }
   const mark = owner === null ? -1 : refMark(it, owner)
-  if (timeout === -1 && afterFn === null && mark === -1) return pooledOp(K_MATCH, compile(it))
-  return ReceiveOp.single(compile(it), timeout, afterFn, mark)
+  if (Array.isArray(it) && it.length === 2 && it[0] instanceof Ref) {
+    return ReceiveOp.refPair(it[0], compile(it[1]), timeout, afterFn, mark)
+  }
+  const m = compile(it)
+  if (timeout === -1 && afterFn === null && mark === -1) {
+    return pooled(K_MATCH, m) ?? pool(ReceiveOp.single(m, -1, null, -1))
+  }
+  return ReceiveOp.single(m, timeout, afterFn, mark)
 }
 
 /** The op for `receive(pattern)` with one pattern (no array of items needed). */

@@ -1,6 +1,5 @@
 import { enqueueSettle, settleAsync, settleq } from './awaited.ts'
 import { Deque } from './deque.ts'
-import type { Matcher } from './match.ts'
 import {
   asyncStorage,
   DOOMED,
@@ -17,13 +16,14 @@ import {
   RESUME_THROW,
   RESUME_TIMEOUT,
   type Reactor,
+  type ResumeMode,
   RUNNABLE,
   RUNNING,
   type Status,
   setCurrent,
   WAITING,
 } from './proc.ts'
-import { K_ANY, K_CLAUSES, K_CUSTOM, K_MATCH, ReceiveOp, runAfter, runHandler } from './receive.ts'
+import { K_ANY, K_CUSTOM, ReceiveOp, runAfter, runHandler } from './receive.ts'
 import { armDueTimers, armWaitingTimers, watchTimeout } from './receiveTimeout.ts'
 import { scan } from './scan.ts'
 import { crashReason, terminate } from './signals.ts'
@@ -59,7 +59,7 @@ const SLICE_MS = 10
 export function enqueue(p: Proc): void {
   p.status = RUNNABLE
   runq.push(p)
-  if (!draining && !kicked) kick()
+  wake()
 }
 
 /** Makes sure the scheduler runs soon (after something became runnable or settleable). */
@@ -162,11 +162,10 @@ function startBody(p: Proc): void {
 
 // Why isPrototypeOf and not Object.prototype.toString: spawn(() => gen()) asks this once per
 // process, and the toString tag lookup showed in spawn-heavy profiles (skynet).
-const GeneratorProto = Object.getPrototypeOf(function* () {}).prototype as object
 const protoOf = Object.prototype.isPrototypeOf
 
 export function isGenerator(x: unknown): x is Generator<unknown, unknown, unknown> {
-  return x !== null && typeof x === 'object' && protoOf.call(GeneratorProto, x)
+  return x !== null && typeof x === 'object' && protoOf.call(GeneratorPrototype, x)
 }
 
 /**
@@ -259,7 +258,7 @@ function runGen(p: Proc): void {
           mode = RESUME_THROW
         }
       } else {
-        const msg = i === 0 ? mb!.shift() : mb!.removeAt(i)
+        const msg = mb!.take(i)
         mode = RESUME_NEXT
         if (op.hs === null) input = msg
         else {
@@ -339,19 +338,15 @@ export const YIELD: unique symbol = Symbol('beamish.yield')
 function park(p: Proc, promise: PromiseLike<unknown>): void {
   p.status = PARKED
   p.resumeValue = promise
+  const settled = (mode: ResumeMode, value: unknown) => {
+    if (p.status !== PARKED || p.resumeValue !== promise) return
+    p.resumeMode = mode
+    p.resumeValue = value
+    enqueue(p)
+  }
   promise.then(
-    (v) => {
-      if (p.status !== PARKED || p.resumeValue !== promise) return
-      p.resumeMode = RESUME_NEXT
-      p.resumeValue = v
-      enqueue(p)
-    },
-    (e) => {
-      if (p.status !== PARKED || p.resumeValue !== promise) return
-      p.resumeMode = RESUME_THROW
-      p.resumeValue = e
-      enqueue(p)
-    },
+    (v) => settled(RESUME_NEXT, v),
+    (e) => settled(RESUME_THROW, e),
   )
 }
 
@@ -363,21 +358,7 @@ export function deliver(p: Proc, msg: unknown): void {
   p.appended++
   const w = p.waiter
   if (w !== null) {
-    // The common kinds inline; the rest through accept().
-    const k = w.kind
-    let c: number
-    if (k === K_ANY) c = 0
-    else if (k === K_CLAUSES) {
-      c = -1
-      const ms = w.m as Matcher[]
-      for (let i = 0; i < ms.length; i++) {
-        if (ms[i]!(msg)) {
-          c = i
-          break
-        }
-      }
-    } else if (k === K_MATCH) c = (w.m as Matcher)(msg) ? 0 : -1
-    else c = w.accept(msg)
+    const c = w.kind === K_ANY ? 0 : w.accept(msg)
     if (c < 0) {
       pushMailbox(p, msg)
       return
@@ -408,9 +389,7 @@ export function deliver(p: Proc, msg: unknown): void {
       p.resumeValue = w
       p.resumeMode = RESUME_MATCHED
     }
-    p.status = RUNNABLE
-    runq.push(p)
-    if (!draining && !kicked) kick()
+    enqueue(p)
     return
   }
   pushMailbox(p, msg)

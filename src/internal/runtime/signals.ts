@@ -3,7 +3,7 @@ import { localNode } from '../term/nodeRef.ts'
 import { Pid } from '../term/pid.ts'
 import { REF_W2, Ref } from '../term/ref.ts'
 import { reportCrash } from './crash.ts'
-import { names } from './names.ts'
+import { names, release } from './names.ts'
 import { DEAD, DOOMED, EXITING, Monitor, type Proc, type ProcExt, RUNNING, table } from './proc.ts'
 import { transport } from './remote.ts'
 import { deliver, timers } from './scheduler.ts'
@@ -55,10 +55,7 @@ function finish(p: Proc): void {
   p.initialCall = ''
   const x = p.ext
   // P5: directly visible resources (the name) go before any EXIT/DOWN is sent.
-  if (x !== null && x.name !== null) {
-    names.delete(x.name)
-    x.name = null
-  }
+  if (x !== null && x.name !== null) release(x.name, p)
   table.delete(p.pid.id)
   p.pid.proc = null
   p.status = DEAD
@@ -434,6 +431,11 @@ export function monitorProc(p: Proc, q: Proc, aliasMode: Monitor['alias']): Ref 
   linkWatcher(p.x(), m)
   linkTarget(q.x(), m)
   return ref
+}
+
+/** Matches the DOWN message of the monitor `ref` (for a receive that waits for it). */
+export function isDownOf(ref: Ref): (m: unknown) => boolean {
+  return (m) => Array.isArray(m) && m.length === 5 && m[0] === 'DOWN' && Ref.same(m[1], ref)
 }
 
 /**

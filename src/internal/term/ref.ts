@@ -52,6 +52,11 @@ export class Ref {
     return `${this.node.index}.${this.ids.join('.')}`
   }
 
+  /** `x` is a ref naming the same reference as `ref` (what a pinned ref in a pattern accepts). */
+  static same(x: unknown, ref: Ref): boolean {
+    return x === ref || (x instanceof Ref && Ref.equals(x, ref))
+  }
+
   static equals(a: Ref, b: Ref): boolean {
     if (a === b) return true
     if (a.n >= 0 && b.n >= 0) return a.n === b.n && a.node === b.node

@@ -1,0 +1,38 @@
+import { Op } from './op.ts'
+import { asyncStorage, type Proc } from './proc.ts'
+import { ReceiveOp } from './receive.ts'
+import { isGenerator } from './scheduler.ts'
+
+/**
+ * Calling user callbacks inside a process, the same way for every behaviour: an async callback
+ * runs in the process's async context (after its first `await` it no longer runs on the
+ * scheduler, and `Process.self()` must still work; only async callbacks pay for that), and a
+ * result that blocks — a generator, an op (`GenServer.call`, `Supervisor.startLink`…) or a
+ * promise — is finished inside the process by `settle`.
+ */
+
+export const AsyncFunction: Function = Object.getPrototypeOf(async () => {}).constructor
+
+export function isThenable(x: unknown): x is PromiseLike<unknown> {
+  return x !== null && typeof x === 'object' && typeof (x as PromiseLike<unknown>).then === 'function'
+}
+
+/** Calls `fn` (with `thisArg`) inside process `p`. */
+export function callIn(p: Proc, fn: Function, thisArg: unknown, args: readonly unknown[]): unknown {
+  if (fn instanceof AsyncFunction) return asyncStorage().run(p, () => fn.apply(thisArg, args))
+  return fn.apply(thisArg, args)
+}
+
+/** Whether `callIn`'s result still has to be finished by `settle`. */
+export function blocks(r: unknown): boolean {
+  return r !== null && typeof r === 'object' && !Array.isArray(r) && (isGenerator(r) || isThenable(r))
+}
+
+/** Finishes what a callback returned: a generator or op is delegated to, a promise waited for. */
+export function* settle(r: unknown): Generator<unknown, unknown, unknown> {
+  if (r === null || typeof r !== 'object' || Array.isArray(r)) return r
+  if (isGenerator(r) || r instanceof Op || r instanceof ReceiveOp)
+    return yield* r as Iterable<unknown, unknown>
+  if (isThenable(r)) return yield r
+  return r
+}
