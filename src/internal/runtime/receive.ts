@@ -255,11 +255,8 @@ export class ReceiveOp<T = unknown> {
         return (this.m as CustomReceive).matches(msg)
       case K_REF:
         return isRefPair(msg, this.m as Ref) && this.m2!((msg as unknown[])[1]) ? 0 : -1
-      default: {
-        const ms = this.m as Matcher[]
-        for (let i = 0; i < ms.length; i++) if (ms[i]!(msg)) return i
-        return -1
-      }
+      default:
+        return matchClauses(this.m as Matcher[], msg)
     }
   }
 
@@ -299,6 +296,12 @@ export type ResultOf<I> = I extends Clause<infer R> ? R : I extends After<infer 
 /** The value `receive` returns, usable with both `yield*` and `await`. */
 export interface Receive<T> extends PromiseLike<T> {
   [Symbol.iterator](): Iterator<unknown, T, unknown>
+}
+
+/** The first of `ms` that accepts `msg`, or -1. */
+export function matchClauses(ms: Matcher[], msg: unknown): number {
+  for (let i = 0; i < ms.length; i++) if (ms[i]!(msg)) return i
+  return -1
 }
 
 /** `msg` is a pair whose first element is `ref` (or an equal ref). */

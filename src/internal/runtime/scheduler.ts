@@ -1,5 +1,6 @@
 import { enqueueSettle, settleAsync, settleq } from './awaited.ts'
 import { Deque } from './deque.ts'
+import type { Matcher } from './match.ts'
 import {
   asyncStorage,
   DOOMED,
@@ -23,7 +24,7 @@ import {
   setCurrent,
   WAITING,
 } from './proc.ts'
-import { K_ANY, K_CUSTOM, ReceiveOp, runAfter, runHandler } from './receive.ts'
+import { K_ANY, K_CLAUSES, K_CUSTOM, matchClauses, ReceiveOp, runAfter, runHandler } from './receive.ts'
 import { armDueTimers, armWaitingTimers, watchTimeout } from './receiveTimeout.ts'
 import { scan } from './scan.ts'
 import { crashReason, terminate } from './signals.ts'
@@ -358,7 +359,13 @@ export function deliver(p: Proc, msg: unknown): void {
   p.appended++
   const w = p.waiter
   if (w !== null) {
-    const c = w.kind === K_ANY ? 0 : w.accept(msg)
+    // K_ANY and K_CLAUSES (a server loop's `receive()`, a ring's `receive(P.number, 'stop')`)
+    // matched here: through accept() they cost a call and a switch per message (measured: ring
+    // 85 vs 93 ns per hop).
+    const k = w.kind
+    let c = 0
+    if (k === K_CLAUSES) c = matchClauses(w.m as Matcher[], msg)
+    else if (k !== K_ANY) c = w.accept(msg)
     if (c < 0) {
       pushMailbox(p, msg)
       return
