@@ -396,7 +396,10 @@ export function deliver(p: Proc, msg: unknown): void {
       p.resumeValue = w
       p.resumeMode = RESUME_MATCHED
     }
-    enqueue(p)
+    // enqueue(p), written out: deliver is too large for it to be inlined, and this is every hop.
+    p.status = RUNNABLE
+    runq.push(p)
+    if (!draining && !kicked) kick()
     return
   }
   pushMailbox(p, msg)
