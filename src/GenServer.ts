@@ -242,18 +242,18 @@ function startOp<M extends Module>(
   }
   const timeout = o.timeout === undefined ? -1 : gen.checkCallTimeout(o.timeout, caller)
   const initialCall = `${moduleName(mod)}.init/1`
+  const startOpts = { link, timeout, initialCall, ...(o.label === undefined ? {} : { label: o.label }) }
+  const args = [mod, arg, name]
+  // Without a name there is nothing to look up first: the op is the start itself (one generator
+  // layer less under a supervisor, which starts every child through here).
+  if (name === undefined) return new Op(() => procStart<Server<M>>(serverMain as never, args, startOpts))
   return new Op<StartResult<Server<M>>>(function* () {
     // OTP's gen:start looks the name up in the caller first: a taken name fails without spawning
     // anything, and a via module may refuse the name here, in the caller (RG5: a duplicate
     // Registry raises).
-    const holder = name === undefined ? undefined : gen.whereis(name)
+    const holder = gen.whereis(name)
     if (holder !== undefined) return ['error', ['already_started', holder]] as const
-    return yield* procStart<Server<M>>(serverMain as never, [mod, arg, name], {
-      link,
-      timeout,
-      initialCall,
-      ...(o.label === undefined ? {} : { label: o.label }),
-    })
+    return yield* procStart<Server<M>>(serverMain as never, args, startOpts)
   })
 }
 

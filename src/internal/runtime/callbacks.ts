@@ -28,11 +28,34 @@ export function blocks(r: unknown): boolean {
   return r !== null && typeof r === 'object' && !Array.isArray(r) && (isGenerator(r) || isThenable(r))
 }
 
-/** Finishes what a callback returned: a generator or op is delegated to, a promise waited for. */
-export function* settle(r: unknown): Generator<unknown, unknown, unknown> {
-  if (r === null || typeof r !== 'object' || Array.isArray(r)) return r
-  if (isGenerator(r) || r instanceof Op || r instanceof ReceiveOp)
-    return yield* r as Iterable<unknown, unknown>
-  if (isThenable(r)) return yield r
-  return r
+/**
+ * What to `yield*` to finish a callback's result: a generator or op is delegated to as it is, a
+ * promise is waited for, anything else is the value. Why not a generator of its own: a
+ * behaviour's blocking callback sits under several `yield*` layers already (a supervisor's
+ * restart runs through a dozen), and every layer is resumed again on every step.
+ */
+export function settle(r: unknown): Iterable<unknown, unknown, unknown> {
+  if (r !== null && typeof r === 'object' && !Array.isArray(r)) {
+    if (isGenerator(r) || r instanceof Op || r instanceof ReceiveOp) return r as Iterable<unknown, unknown, unknown>
+    if (isThenable(r)) return awaitIn(r)
+  }
+  return new Settled(r)
+}
+
+function* awaitIn(promise: PromiseLike<unknown>): Generator<unknown, unknown, unknown> {
+  return yield promise
+}
+
+/** A value that needs no waiting, as an iterable that ends at once with it. */
+class Settled implements Iterator<unknown, unknown, unknown> {
+  private readonly v: unknown
+  constructor(v: unknown) {
+    this.v = v
+  }
+  [Symbol.iterator](): this {
+    return this
+  }
+  next(): IteratorResult<unknown, unknown> {
+    return { done: true, value: this.v }
+  }
 }
