@@ -36,7 +36,8 @@ export function blocks(r: unknown): boolean {
  */
 export function settle(r: unknown): Iterable<unknown, unknown, unknown> {
   if (r !== null && typeof r === 'object' && !Array.isArray(r)) {
-    if (isGenerator(r) || r instanceof Op || r instanceof ReceiveOp) return r as Iterable<unknown, unknown, unknown>
+    if (isGenerator(r) || r instanceof Op || r instanceof ReceiveOp)
+      return r as Iterable<unknown, unknown, unknown>
     if (isThenable(r)) return awaitIn(r)
   }
   return new Settled(r)
