@@ -283,4 +283,23 @@ describe('§3 receive', () => {
       send(pid, 'stop')
       yield* refuteReceive(['got', P._], 20)
     }))
+
+  it('an inline tuple pattern matches what it holds now, not what the same shape held before', () =>
+    run(function* () {
+      const a = Process.spawn(() => receive())
+      const b = Process.spawn(() => receive())
+      // The pattern is built anew on each call: same tag and arity, other pid or literal.
+      const take = (pid: Process.Pid, n: number) =>
+        receive(
+          ['from', pid, n],
+          after(0, () => 'none'),
+        )
+      send(self(), ['from', b, 2])
+      send(self(), ['from', a, 1])
+      assert.deepEqual(yield* take(a, 1), ['from', a, 1])
+      assert.equal(yield* take(a, 2), 'none')
+      assert.equal(yield* take(a, 1), 'none')
+      assert.deepEqual(yield* take(b, 2), ['from', b, 2])
+      assert.deepEqual(Process.flush(), [])
+    }))
 })

@@ -65,7 +65,7 @@ export function compile(pattern: unknown): Matcher {
     }
     return m
   }
-  if (Array.isArray(pattern)) return compileTuple(pattern)
+  if (Array.isArray(pattern)) return cachedTuple(pattern)
   const proto = Object.getPrototypeOf(pattern)
   if (proto === Object.prototype || proto === null) return compileObject(pattern as Record<string, unknown>)
   // Maps, Sets and Dates are data: let ts-pattern compare them structurally. Any other class
@@ -131,6 +131,48 @@ export function isLiteral(x: unknown): boolean {
     t === 'undefined' ||
     t === 'bigint' ||
     (t === 'number' && !Number.isNaN(x))
+  )
+}
+
+/**
+ * Compiled tuple patterns whose elements are all immutable (literals, ts-pattern matchers, pids,
+ * atoms; not refs, which are fresh for each request and would only churn the cache), keyed by their literal first element and checked element by element. Why: a
+ * receive written inline in a loop (`receive(['up', P.number, P.pid])`) builds a new array every
+ * time, and compiling it (closures per element) cost more than the rest of the receive. A hit
+ * also gives the same matcher back, so the process's pooled receive op serves it again.
+ * Bounded: cleared when full.
+ */
+const tupleCache = new Map<unknown, { readonly items: readonly unknown[]; readonly m: Matcher }>()
+
+function cachedTuple(pattern: readonly unknown[]): Matcher {
+  const n = pattern.length
+  const tag = pattern[0]
+  if (n === 0 || !isLiteral(tag)) return compileTuple(pattern)
+  const e = tupleCache.get(tag)
+  if (e !== undefined && e.items.length === n) {
+    let i = 1
+    while (i < n && e.items[i] === pattern[i]) i++
+    if (i === n) return e.m
+  }
+  const m = compileTuple(pattern)
+  if (pattern.every(isImmutable)) {
+    if (tupleCache.size >= 256) tupleCache.clear()
+    tupleCache.set(tag, { items: pattern.slice(), m })
+  }
+  return m
+}
+
+/** An element a cached tuple pattern may hold: one that cannot change behind the cache's back. */
+function isImmutable(x: unknown): boolean {
+  return (
+    isLiteral(x) ||
+    x instanceof Pid ||
+    x instanceof Atom ||
+    (typeof x === 'object' &&
+      x !== null &&
+      !Array.isArray(x) &&
+      !(x instanceof Ref) &&
+      (x as Record<symbol, unknown>)[MATCHER] !== undefined)
   )
 }
 
