@@ -8,6 +8,7 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { startEpmd } from '../../src/internal/dist/epmdServer.ts'
+import { median } from '../lib.ts'
 
 const here = fileURLToPath(new URL('.', import.meta.url))
 const SMALL = { kind: 'small', total: 200_000, window: 2_000 } as const
@@ -46,11 +47,6 @@ function launch(
       })
     },
   }
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b)
-  return s[Math.floor(s.length / 2)]!
 }
 
 interface Impl {

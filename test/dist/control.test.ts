@@ -198,4 +198,11 @@ describe('frames the BEAM sends', () => {
     assert.throws(() => r.read(hex('0102')), FrameError)
     assert.throws(() => r.read(hex('8344010005')), /empty entry/)
   })
+
+  it('rejects atom cache entries that are not UTF-8 or longer than 255 characters', () => {
+    const r = new FrameReader()
+    assert.throws(() => r.read(hex('834401080502c328')), /not valid UTF-8/)
+    const long = Buffer.concat([hex('8344011805' + '0100'), Buffer.alloc(256, 0x61)])
+    assert.throws(() => r.read(long), /at most 255 characters, got 256/)
+  })
 })

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer'
 import { type DecodeOptions, decodeWithSize } from '../etf/index.ts'
 import { DIST_FRAG_HEADER, DIST_HEADER, VERSION } from '../etf/tags.ts'
 
@@ -176,7 +177,12 @@ export class FrameReader {
           p += 2
         } else len = b[p++] ?? 0
         if (len > 1020 || p + len > b.length) throw new FrameError('bad atom cache entry')
-        this.cache[key] = b.toString('utf8', p, p + len)
+        // Untrusted bytes like any term's atom text: strict UTF-8 and at most 255 characters.
+        if (!isUtf8(b.subarray(p, p + len))) throw new FrameError('atom cache entry is not valid UTF-8')
+        const text = b.toString('utf8', p, p + len)
+        if (len > 255 && [...text].length > 255)
+          throw new FrameError(`an atom has at most 255 characters, got ${[...text].length}`)
+        this.cache[key] = text
         p += len
       }
       const text = this.cache[key]
