@@ -9,7 +9,7 @@ import type { TimerEntry } from '../runtime/timers.ts'
 import type { Pid } from '../term/pid.ts'
 import { type ChildModule, ChildRec, checkDynamicChild, restartsAfter } from './childSpec.ts'
 import { RestartIntensity } from './intensity.ts'
-import { reportError, reportProgress, reportUnexpected, type SupName } from './report.ts'
+import { reportError, reportUnexpected, type SupName } from './report.ts'
 import { unlinkFlush } from './shutdown.ts'
 import { callInit, callStart } from './start.ts'
 
@@ -87,11 +87,8 @@ function* init([mod, arg, name]: [ChildModule, unknown, Name | undefined]) {
 function* startChild(s: DynState, c: ChildRec): Generator<unknown, unknown, unknown> {
   // D4: children whose restart is being retried count towards maxChildren too.
   if (s.children.size >= s.maxChildren) return ['error', 'max_children']
-  const r = yield* callStart(s.p, c, s.extra, true)
-  if (r !== 'ignore' && r[0] === 'ok') {
-    s.children.set(r[1], c)
-    reportProgress(c, r[1], s.name, s.p.pid, true, s.extra)
-  }
+  const r = yield* callStart(s.p, c, s.extra, true, s.name)
+  if (r !== 'ignore' && r[0] === 'ok') s.children.set(r[1], c)
   return r
 }
 
@@ -166,13 +163,12 @@ function* restartChild(s: DynState, old: Pid, c: ChildRec): Generator<unknown, '
     s.children.delete(old)
     return 'shutdown'
   }
-  const r = yield* callStart(s.p, c, s.extra, true)
+  const r = yield* callStart(s.p, c, s.extra, true, s.name)
   if (r === 'ignore') s.children.delete(old)
   else if (r[0] === 'ok') {
     s.children.delete(old)
     c.restarting = false
     s.children.set(r[1], c)
-    reportProgress(c, r[1], s.name, s.p.pid, true, s.extra)
   } else {
     reportError('start_error', r[1], c, 'restarting', s.name, s.p.pid, true, s.extra)
     c.restarting = true

@@ -4,7 +4,7 @@ import { deliver } from '../runtime/scheduler.ts'
 import type { Children } from './children.ts'
 import { type AutoShutdown, type ChildRec, restartsAfter } from './childSpec.ts'
 import type { RestartIntensity } from './intensity.ts'
-import { reportError, reportProgress, type SupName } from './report.ts'
+import { reportError, type SupName } from './report.ts'
 import { OK, shutdownChild } from './shutdown.ts'
 import type { OnStart } from './spec.ts'
 import { callStart } from './start.ts'
@@ -28,11 +28,9 @@ export interface SupState {
 
 const NO_ARGS: readonly unknown[] = []
 
-/** `do_start_child`: runs the start and logs a progress report on success. */
-export function* startOne(s: SupState, c: ChildRec): Generator<unknown, OnStart, unknown> {
-  const r = yield* callStart(s.p, c, NO_ARGS, false)
-  if (r !== 'ignore' && r[0] === 'ok') reportProgress(c, r[1], s.name, s.p.pid, false)
-  return r
+/** `do_start_child`: runs the start (which logs a progress report on success). */
+export function startOne(s: SupState, c: ChildRec): Generator<unknown, OnStart, unknown> {
+  return callStart(s.p, c, NO_ARGS, false, s.name)
 }
 
 /** `do_terminate`: shuts a running child down, reporting any end it was not asked for. */
@@ -92,19 +90,17 @@ export function delChild(s: SupState, c: ChildRec): void {
 }
 
 /**
- * `do_restart`: what to do when child `c` exited with `reason` (SU-r1, SU-r2, §10.7). Returns
- * `'shutdown'` when the supervisor must stop (intensity reached, or automatic shutdown).
+ * `do_restart`: what to do when child `c` exited with `reason` (SU-r1, SU-r2, §10.7):
+ * `'restart'` (then run {@link restart}), `'ok'`, or `'shutdown'` when the supervisor must stop
+ * (automatic shutdown). Why a decision and not a generator that restarts: it would be one more
+ * `yield*` layer on every restart.
  */
-export function* onChildExit(
-  s: SupState,
-  c: ChildRec,
-  reason: unknown,
-): Generator<unknown, 'ok' | 'shutdown', unknown> {
+export function onChildExit(s: SupState, c: ChildRec, reason: unknown): 'restart' | 'ok' | 'shutdown' {
   const pid = c.pid
   if (restartsAfter(c, reason)) {
     reportError('child_terminated', reason, c, pid, s.name, s.p.pid, false)
     s.children.setPid(c, null)
-    return yield* restart(s, c)
+    return 'restart'
   }
   if (c.restart === 'temporary' && abnormal(reason)) {
     reportError('child_terminated', reason, c, pid, s.name, s.p.pid, false)

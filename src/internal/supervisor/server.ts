@@ -181,7 +181,9 @@ function* handleInfo(msg: unknown, s: SupState) {
   if (Array.isArray(msg) && msg.length === 3 && msg[0] === 'EXIT') {
     const c = s.children.byPidOf(msg[1])
     // An EXIT from a process that is no child (any more) is dropped, as OTP does.
-    if (c !== undefined && (yield* onChildExit(s, c, msg[2])) === 'shutdown') return ['stop', 'shutdown', s]
+    if (c === undefined) return ['noreply', s]
+    const then = onChildExit(s, c, msg[2])
+    if ((then === 'restart' ? yield* restart(s, c) : then) === 'shutdown') return ['stop', 'shutdown', s]
     return ['noreply', s]
   }
   reportUnexpected('Supervisor', msg, s.p.pid)

@@ -3,6 +3,7 @@ import { callIn, settle } from '../runtime/callbacks.ts'
 import { currentProc, type Proc } from '../runtime/proc.ts'
 import { Pid } from '../term/pid.ts'
 import type { ChildModule, ChildRec } from './childSpec.ts'
+import { reportProgress, type SupName } from './report.ts'
 import type { OnStart } from './spec.ts'
 
 /**
@@ -23,7 +24,10 @@ export function* callInit(mod: ChildModule, arg: unknown): Generator<unknown, [P
 
 /**
  * Runs `child`'s start (with `extra` prepended to MFA arguments, D3) and normalises the result
- * to `['ok', pid]`, `['ok', pid, info]`, `'ignore'` or `['error', reason]`.
+ * to `['ok', pid]`, `['ok', pid, info]`, `'ignore'` or `['error', reason]`; a started child gets
+ * its progress report from supervisor `sup` here. Why here and not in each caller: every caller
+ * would wrap this generator in one of its own, and a supervisor's restart already runs several
+ * `yield*` layers deep (each resumed again on every step).
  *
  * A start that throws: a DynamicSupervisor reports Elixir's reasons (`exit` → the reason, an
  * Error → `[error, stack]`, a thrown value → `[['nocatch', v], stack]`, D2); a static supervisor
@@ -35,6 +39,7 @@ export function* callStart(
   child: ChildRec,
   extra: readonly unknown[],
   dynamic: boolean,
+  sup: SupName,
 ): Generator<unknown, OnStart, unknown> {
   let r: unknown
   try {
@@ -59,8 +64,10 @@ export function* callStart(
     else r = e
   }
   if (Array.isArray(r)) {
-    if (r[0] === 'ok' && r[1] instanceof Pid && (r.length === 2 || r.length === 3))
+    if (r[0] === 'ok' && r[1] instanceof Pid && (r.length === 2 || r.length === 3)) {
+      reportProgress(child, r[1], sup, p.pid, dynamic, extra)
       return r as unknown as OnStart
+    }
     if (r[0] === 'error' && r.length === 2) return r as unknown as OnStart
   }
   if (r === 'ignore') return 'ignore'
