@@ -225,6 +225,25 @@ class Call extends ReceiveOp<unknown> implements CustomReceive {
     this.request = request
     this.mod = mod
     this.timeoutArg = timeoutArg
+    // The common case first, kept small so that it is inlined into the caller: a live local
+    // server (by pid) other than the caller itself.
+    const q = server instanceof Pid ? (server.proc as Proc | null) : null
+    if (q !== null && q.status < EXITING && q !== p) {
+      this.dest = server as Pid
+      this.failure = undefined
+      const mref = sig.monitorProc(p, q, 'demonitor')
+      const tag = new List(ALIAS_HEAD, mref)
+      this.mref = mref
+      this.tag = tag
+      this.mark = mref.mark
+      deliver(q, [kind, [p.pid, tag], copyMessage(request)])
+      return this
+    }
+    return this.startOther(p, server, request, kind)
+  }
+
+  /** `start` for a name, a remote or dead server, or the caller itself. */
+  private startOther(p: Proc, server: ServerRef, request: unknown, kind: '$gen_call' | 'system'): this {
     const dest = whereis(server)
     this.dest = dest
     if (dest === undefined || dest === p.pid) {
@@ -237,7 +256,6 @@ class Call extends ReceiveOp<unknown> implements CustomReceive {
     }
     this.failure = undefined
     const q = dest instanceof Pid ? (dest.proc as Proc | null) : null
-    // The common case, a live local server, skips monitor()'s target resolution.
     const mref =
       q !== null && q.status < EXITING && q !== p
         ? sig.monitorProc(p, q, 'demonitor')

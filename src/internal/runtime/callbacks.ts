@@ -32,7 +32,7 @@ export function blocks(r: unknown): boolean {
  * What to `yield*` to finish a callback's result: a generator or op is delegated to as it is, a
  * promise is waited for, anything else is the value. Why not a generator of its own: a
  * behaviour's blocking callback sits under several `yield*` layers already (a supervisor's
- * restart runs through a dozen), and every layer is resumed again on every step.
+ * restart runs through several), and every layer is resumed again on every step.
  */
 export function settle(r: unknown): Iterable<unknown, unknown, unknown> {
   if (r !== null && typeof r === 'object' && !Array.isArray(r)) {
