@@ -182,8 +182,8 @@ function* handleInfo(msg: unknown, s: SupState) {
     const c = s.children.byPidOf(msg[1])
     // An EXIT from a process that is no child (any more) is dropped, as OTP does.
     if (c === undefined) return ['noreply', s]
-    const then = onChildExit(s, c, msg[2])
-    if ((then === 'restart' ? yield* restart(s, c) : then) === 'shutdown') return ['stop', 'shutdown', s]
+    const action = onChildExit(s, c, msg[2])
+    if ((action === 'restart' ? yield* restart(s, c) : action) === 'shutdown') return ['stop', 'shutdown', s]
     return ['noreply', s]
   }
   reportUnexpected('Supervisor', msg, s.p.pid)
