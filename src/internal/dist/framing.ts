@@ -1,5 +1,5 @@
-import { isUtf8 } from 'node:buffer'
 import { type DecodeOptions, decodeWithSize } from '../etf/index.ts'
+import { MAX_ATOM_UTF8_BYTES, strictUtf8, utf8Chars } from '../etf/reader.ts'
 import { DIST_FRAG_HEADER, DIST_HEADER, VERSION } from '../etf/tags.ts'
 
 /**
@@ -12,13 +12,13 @@ import { DIST_FRAG_HEADER, DIST_HEADER, VERSION } from '../etf/tags.ts'
 
 export const PASS_THROUGH = 112
 /** The fragment continuation tag (the same byte as NEW_FLOAT_EXT, so not among the ETF tags). */
-export const DIST_FRAG_CONT = 70
+const DIST_FRAG_CONT = 70
 
 /** Binaries from this size on, in a frame buffer of their own, are not copied out of it. */
 const SHARE_FROM = 64 * 1024
 
 /** At most this many fragmented messages may be open at once on one connection. */
-export const MAX_OPEN_FRAGMENTS = 64
+const MAX_OPEN_FRAGMENTS = 64
 /** The largest message (reassembled or not) a peer may send: the decoder's input limit. */
 export const MAX_MESSAGE = 64 * 1024 * 1024
 
@@ -176,12 +176,12 @@ export class FrameReader {
           len = b.readUInt16BE(p)
           p += 2
         } else len = b[p++] ?? 0
-        if (len > 1020 || p + len > b.length) throw new FrameError('bad atom cache entry')
-        // Untrusted bytes like any term's atom text: strict UTF-8 and at most 255 characters.
-        if (!isUtf8(b.subarray(p, p + len))) throw new FrameError('atom cache entry is not valid UTF-8')
-        const text = b.toString('utf8', p, p + len)
-        if (len > 255 && [...text].length > 255)
-          throw new FrameError(`an atom has at most 255 characters, got ${[...text].length}`)
+        if (len > MAX_ATOM_UTF8_BYTES || p + len > b.length) throw new FrameError('bad atom cache entry')
+        // Untrusted bytes, checked as any term's atom text: strict UTF-8, at most 255 characters.
+        const text = strictUtf8(b, p, p + len)
+        if (text === undefined) throw new FrameError('atom cache entry is not valid UTF-8')
+        if (len > 255 && utf8Chars(text) > 255)
+          throw new FrameError(`an atom has at most 255 characters, got ${utf8Chars(text)}`)
         this.cache[key] = text
         p += len
       }

@@ -104,9 +104,28 @@ function asciiAtom(buf: Buffer, start: number, len: number): string | undefined 
   return text
 }
 
+/** Strict UTF-8 text of `buf[start, end)`, or undefined when the bytes are not valid UTF-8. */
+export function strictUtf8(buf: Buffer, start: number, end: number): string | undefined {
+  if (end - start <= SHORT) {
+    let s = ''
+    for (let i = start; i < end; i++) {
+      const c = buf[i]!
+      if (c > 0x7f) return isUtf8(buf.subarray(start, end)) ? buf.toString('utf8', start, end) : undefined
+      s += String.fromCharCode(c)
+    }
+    return s
+  }
+  return isUtf8(buf.subarray(start, end)) ? buf.toString('utf8', start, end) : undefined
+}
+
+/** The remote node of the last pid, port or ref decoded (see Reader.node). */
 let lastNode: NodeRef = localNode
 
-function utf8Chars(s: string): number {
+/** An atom's text is at most 255 characters, so at most 1020 bytes of UTF-8. */
+export const MAX_ATOM_UTF8_BYTES = 1020
+
+/** Characters (code points) in `s`. */
+export function utf8Chars(s: string): number {
   let n = 0
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i)
@@ -217,17 +236,7 @@ export class Reader {
 
   /** Strict UTF-8 text of `[start, end)`, or undefined when the bytes are not valid UTF-8. */
   utf8(start: number, end: number): string | undefined {
-    const buf = this.buf
-    if (end - start <= SHORT) {
-      let s = ''
-      for (let i = start; i < end; i++) {
-        const c = buf[i]!
-        if (c > 0x7f) return isUtf8(buf.subarray(start, end)) ? buf.toString('utf8', start, end) : undefined
-        s += String.fromCharCode(c)
-      }
-      return s
-    }
-    return isUtf8(buf.subarray(start, end)) ? buf.toString('utf8', start, end) : undefined
+    return strictUtf8(this.buf, start, end)
   }
 
   /** The text of an atom whose tag byte (at `at`) was just read. */
@@ -245,7 +254,7 @@ export class Reader {
       throw this.fail('ERR_BEAMISH_ETF_BAD_TAG', `expected an atom, got tag ${T.tagName(tag)}`, at)
     }
     const latin1 = tag === T.ATOM_EXT || tag === T.SMALL_ATOM_EXT
-    if (len > (latin1 ? 255 : 1020)) {
+    if (len > (latin1 ? 255 : MAX_ATOM_UTF8_BYTES)) {
       throw this.fail('ERR_BEAMISH_ETF_INVALID', `an atom has at most 255 characters, got ${len} bytes`, at)
     }
     this.need(len, 'atom text')
@@ -319,16 +328,12 @@ export class Reader {
   }
 
   node(name: string, creation: number, at: number): NodeRef {
-    // Most pids in a message come from one node: skip the key building of the interning table.
-    // Not when the name and creation are now the local node's (it is renamed when distribution
-    // starts): findNodeRef then answers localNode.
-    if (
-      name === lastNode.name &&
-      creation === lastNode.creation &&
-      (name !== localNode.name || creation !== localNode.creation)
-    ) {
-      return lastNode
-    }
+    // A message's pids come mostly from two nodes, this one and the sender's (a control message
+    // names a remote sender and a local receiver): both skip the interning table's key building.
+    // The local node is asked first because it is renamed when distribution starts, and a remote
+    // ref remembered before may carry the name it now has.
+    if (name === localNode.name && creation === localNode.creation) return localNode
+    if (name === lastNode.name && creation === lastNode.creation) return lastNode
     const found = findNodeRef(name, creation)
     if (found !== undefined) return (lastNode = found)
     if (remoteNodeCount() >= this.maxNodes) {

@@ -160,13 +160,8 @@ function cachedTuple(pattern: readonly unknown[]): Matcher {
   if (n === 0 || !isLiteral(tag)) return compileTuple(pattern)
   const e = tupleCache.get(tag)
   if (e !== undefined) {
-    const items = e.items
-    if (items === null) return compileTuple(pattern)
-    if (items.length === n) {
-      let i = 1
-      while (i < n && items[i] === pattern[i]) i++
-      if (i === n) return e.m!
-    }
+    if (e.items === null) return compileTuple(pattern)
+    if (sameAfterFirst(e.items, pattern, n)) return e.m!
   }
   const m = compileTuple(pattern)
   if (tupleCache.size >= 256) tupleCache.clear()
@@ -175,8 +170,22 @@ function cachedTuple(pattern: readonly unknown[]): Matcher {
   return m
 }
 
-/** An element a cached tuple pattern may hold: one that cannot change behind the cache's back. */
-function isImmutable(x: unknown): boolean {
+/**
+ * Whether `items` (whose first element is already known to equal `known`'s) holds the same `n`
+ * values as `known`, by identity: how the compiled-pattern caches here and in receiveBuild.ts
+ * check a hit.
+ */
+export function sameAfterFirst(known: readonly unknown[], items: ArrayLike<unknown>, n: number): boolean {
+  if (known.length !== n) return false
+  for (let i = 1; i < n; i++) if (known[i] !== items[i]) return false
+  return true
+}
+
+/**
+ * A pattern element that cannot change behind a cache's back: a literal, a ts-pattern matcher,
+ * a pid or an atom (not a ref: refs are fresh for each request and would only churn a cache).
+ */
+export function isImmutable(x: unknown): boolean {
   return (
     isLiteral(x) ||
     x instanceof Pid ||

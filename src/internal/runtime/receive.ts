@@ -5,7 +5,7 @@ import { waitAsync } from './awaited.ts'
 import type { Deque } from './deque.ts'
 import { compile, type Matcher } from './match.ts'
 import { current, currentProc, KIND_GEN, type Proc } from './proc.ts'
-import { scan } from './scan.ts'
+import { scan, unmatched } from './scan.ts'
 import { immediate } from './scheduler.ts'
 import type { TimerEntry } from './timers.ts'
 
@@ -226,7 +226,12 @@ export class ReceiveOp<T = unknown> {
   private takeQueued(p: Proc, mb: Deque<unknown>): void {
     if (p.kind !== KIND_GEN || immediate.left <= 0 || this.aw !== null) return
     const i = scan(p, this as ReceiveOp<unknown>)
-    if (i < 0) return
+    if (i < 0) {
+      unmatched.op = this as ReceiveOp<unknown>
+      unmatched.p = p
+      unmatched.appended = p.appended
+      return
+    }
     immediate.left--
     p.reductions++
     const msg = mb.take(i)

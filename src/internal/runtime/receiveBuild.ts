@@ -1,6 +1,6 @@
 import { createError } from '../errors.ts'
 import { Ref } from '../term/ref.ts'
-import { compile, isLiteral, type Matcher, refMark } from './match.ts'
+import { compile, isImmutable, isLiteral, type Matcher, refMark, sameAfterFirst } from './match.ts'
 import { current, currentProc, KIND_GEN } from './proc.ts'
 import { After, Clause, K_ANY, K_CLAUSES, K_LITERAL, K_MATCH, ReceiveOp } from './receive.ts'
 
@@ -9,15 +9,6 @@ import { After, Clause, K_ANY, K_CLAUSES, K_LITERAL, K_MATCH, ReceiveOp } from '
  * kind that does the job, stable clause sets are compiled once, and a process's simple receives
  * reuse its pooled op. The matching itself is the scheduler's (scan.ts, scheduler.ts `deliver`).
  */
-
-/** A pattern that is the same value every time a receive runs: a literal or a ts-pattern matcher. */
-function isStable(x: unknown): boolean {
-  return (
-    isLiteral(x) ||
-    (typeof x === 'object' && x !== null && (x as Record<symbol, unknown>)[TS_PATTERN] !== undefined)
-  )
-}
-const TS_PATTERN = Symbol.for('@ts-pattern/matcher')
 
 /**
  * Compiled multi-clause receives whose patterns are all stable (`receive(P.number, 'stop')`),
@@ -88,9 +79,7 @@ export function literalReceive(value: unknown): ReceiveOp<unknown> {
 
 function cachedMatchers(items: readonly unknown[], count: number): Matcher[] | null {
   const e = clauseCache.get(items[0])
-  if (e === undefined || e.items.length !== count) return null
-  for (let i = 1; i < count; i++) if (e.items[i] !== items[i]) return null
-  return e.ms
+  return e !== undefined && sameAfterFirst(e.items, items, count) ? e.ms : null
 }
 
 /** The op for a single pattern (no `on`/`after` around it). */
@@ -157,7 +146,7 @@ export function makeReceive(items: readonly unknown[], caller: Function): Receiv
       handlers?.push(it.handler)
       mark = Math.min(mark, owner === null ? -1 : refMark(it.pattern, owner))
     } else {
-      if (stable && !isStable(it)) stable = false
+      if (stable && !isImmutable(it)) stable = false
       matchers.push(compile(it))
       handlers?.push(null)
       mark = Math.min(mark, owner === null ? -1 : refMark(it, owner))

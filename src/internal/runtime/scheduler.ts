@@ -26,7 +26,7 @@ import {
 } from './proc.ts'
 import { K_ANY, K_CLAUSES, K_CUSTOM, matchClauses, ReceiveOp, runAfter, runHandler } from './receive.ts'
 import { armDueTimers, armWaitingTimers, watchTimeout } from './receiveTimeout.ts'
-import { scan } from './scan.ts'
+import { scan, unmatched } from './scan.ts'
 import { crashReason, terminate } from './signals.ts'
 import { systemClock, TimerHeap } from './timers.ts'
 
@@ -243,7 +243,12 @@ function runGen(p: Proc): void {
     }
     if (op instanceof ReceiveOp) {
       const mb = p.mailbox
-      const i = mb === null || mb.length === 0 ? -1 : scan(p, op)
+      let i = -1
+      if (mb !== null && mb.length !== 0) {
+        // Not again what ReceiveOp.next has just scanned in vain.
+        if (unmatched.op === op && unmatched.p === p && unmatched.appended === p.appended) unmatched.op = null
+        else i = scan(p, op)
+      }
       if (i < 0) {
         if (op.timeout !== 0) {
           p.waiter = op
