@@ -18,18 +18,26 @@
  */
 import { readFileSync } from 'node:fs'
 import { latestJson, median } from './lib.ts'
+// Types only (erased): table.ts itself loads the suite, and with it src/.
+import type { Results } from './table.ts'
 
 // ------------------------------------------------------------------ the minimal runtime
 // Written out here on purpose, nothing imported from src/: the floor must not run on Beamish's
 // code, or a change there would move the floor Beamish is measured against. `Queue` is a copy of
-// the ring buffer of src/internal/runtime/deque.ts cut down to push and shift, so the floor pays
-// for its mailboxes and run queue what Beamish pays.
+// the ring buffer of src/internal/runtime/deque.ts cut down to push and shift, sized as Beamish
+// sizes them (a mailbox starts at 4 slots, the run queue at 1024), so the floor pays for its
+// mailboxes and run queue what Beamish pays.
 
 class Queue<T> {
-  private buf: (T | undefined)[] = new Array(1024)
-  private mask = 1023
+  private buf: (T | undefined)[]
+  private mask: number
   private head = 0
   length = 0
+  /** `capacity`: a power of two. */
+  constructor(capacity = 4) {
+    this.buf = new Array(capacity).fill(undefined)
+    this.mask = capacity - 1
+  }
   push(x: T): void {
     if (this.length === this.buf.length) this.grow()
     this.buf[(this.head + this.length) & this.mask] = x
@@ -45,7 +53,7 @@ class Queue<T> {
   }
   private grow(): void {
     const n = this.buf.length
-    const nb = new Array<T | undefined>(n * 2)
+    const nb = new Array<T | undefined>(n * 2).fill(undefined)
     for (let i = 0; i < this.length; i++) nb[i] = this.buf[(this.head + i) & this.mask]
     this.buf = nb
     this.mask = n * 2 - 1
@@ -61,7 +69,7 @@ class Proc {
 }
 
 const RECV = Symbol('recv')
-const runq = new Queue<Proc>()
+const runq = new Queue<Proc>(1024)
 
 function send(p: Proc, m: unknown): void {
   if (p.waiting) {
@@ -157,7 +165,8 @@ function ring(n: number, m: number, style: Style): number {
   send(procs[0]!, n * m)
   drain()
   const ns = ((performance.now() - t0) * 1e6) / (n * m)
-  if (doneAt !== (n * m) % n) throw new Error(`ring ended at ${doneAt}, expected ${(n * m) % n}`)
+  // the token starts at process 0 and reaches 0 after n × m hops, m whole laps: back at process 0
+  if (doneAt !== 0) throw new Error(`ring ended at ${doneAt}, expected 0`)
   return ns
 }
 
@@ -224,24 +233,31 @@ const rows: Row[] = [
   { name: 'pingpong', unit: 'ns/round trip', run: (s) => pingpong(1_000_000 / scale, s) },
 ]
 
-/** The BEAM's and Beamish's medians (as ns per hop or round trip) from the committed table. */
-function committed(name: string): { beam?: number | undefined; beamish?: number | undefined } {
+/** The committed results, or `undefined` when there are none yet. */
+function readLatest(): Results | undefined {
   try {
-    const latest = JSON.parse(readFileSync(latestJson, 'utf8'))
-    const row = (
-      latest.table as { workload: string; beamish?: { median: number }; beamAll?: { median: number } }[]
-    ).find((r) => r.workload === name)
-    const ns = (rate: number | undefined) => (rate === undefined ? undefined : 1e9 / rate)
-    return { beam: ns(row?.beamAll?.median), beamish: ns(row?.beamish?.median) }
-  } catch {
-    return {}
+    return JSON.parse(readFileSync(latestJson, 'utf8')) as Results
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+    throw e
   }
+}
+
+/** The BEAM's and Beamish's medians (as ns per hop or round trip) from the committed table. */
+function committed(
+  latest: Results | undefined,
+  name: string,
+): { beam?: number | undefined; beamish?: number | undefined } {
+  const row = latest?.table.find((r) => r.workload === name)
+  const ns = (rate: number | undefined) => (rate === undefined ? undefined : 1e9 / rate)
+  return { beam: ns(row?.beamAll?.median), beamish: ns(row?.beamish?.median) }
 }
 
 function main(): void {
   const i = process.argv.indexOf('--rounds')
   const rounds = quick ? 1 : i >= 0 ? Number(process.argv[i + 1]) : 5
   const fmt = (x: number | undefined) => (x === undefined ? '—' : x.toFixed(1))
+  const latest = readLatest()
   console.log(
     `The floor of a message hop on Node ${process.version} (V8 ${process.versions.v8}), ${rounds} rounds, medians;`,
   )
@@ -257,7 +273,7 @@ function main(): void {
       plain.push(row.run('yield'))
       star.push(row.run('yield*'))
     }
-    const c = committed(row.name)
+    const c = committed(latest, row.name)
     console.log(
       `| ${row.name} | ${row.unit} | ${fmt(c.beam)} | ${fmt(c.beam === undefined ? undefined : c.beam / 3)} | ${fmt(median(plain))} | ${fmt(median(star))} | ${fmt(c.beamish)} |`,
     )

@@ -57,7 +57,6 @@ import type { ServerRef } from './internal/gen.ts'
 import * as gen from './internal/gen.ts'
 import type { StartResult } from './internal/procLib.ts'
 import type { Receive } from './internal/runtime/receive.ts'
-import { stopOp } from './internal/stopOp.ts'
 import { applyOverrides, type ChildSpec, type ChildSpecOverrides } from './internal/supervisor/spec.ts'
 import type { Pid } from './internal/term/pid.ts'
 
@@ -229,5 +228,5 @@ export function stop(
   reason: unknown = 'normal',
   timeout: number = Number.POSITIVE_INFINITY,
 ): Receive<'ok'> {
-  return stopOp(agent, reason, timeout, stop)
+  return gen.stop(agent, reason, timeout, stop)
 }

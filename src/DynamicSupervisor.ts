@@ -52,13 +52,13 @@
  *
  * @module
  */
-import { badArg } from './internal/errors.ts'
+import { badArg, badOption } from './internal/errors.ts'
 import type { Name, ServerRef } from './internal/gen.ts'
 import * as gen from './internal/gen.ts'
 import type { StartResult } from './internal/procLib.ts'
+import { isCallbackModule } from './internal/runtime/callbacks.ts'
 import { Op } from './internal/runtime/op.ts'
 import type { Receive } from './internal/runtime/receive.ts'
-import { stopOp } from './internal/stopOp.ts'
 import {
   type ChildInput,
   type ChildModule,
@@ -68,13 +68,7 @@ import {
   nameId,
   toSpec,
 } from './internal/supervisor/childSpec.ts'
-import {
-  badOption,
-  intensityOptions,
-  optionsObject,
-  startSupervisor,
-  supCall,
-} from './internal/supervisor/client.ts'
+import { intensityOptions, optionsObject, startSupervisor, supCall } from './internal/supervisor/client.ts'
 import { type DynamicFlags, DynamicServer } from './internal/supervisor/dynamic.ts'
 import { DefaultModule } from './internal/supervisor/server.ts'
 import type { ChildSpec, ChildType } from './internal/supervisor/spec.ts'
@@ -201,7 +195,7 @@ function startOp(
   link: boolean,
   caller: Function,
 ): Receive<StartResult<Pid>> {
-  if (typeof first === 'object' && first !== null && typeof (first as ChildModule).init === 'function') {
+  if (isCallbackModule(first)) {
     const { name } = checkOptions(third, ['name'], caller)
     return startSupervisor(DynamicServer, first as ChildModule, second, gen.checkName(name, caller), link)
   }
@@ -331,5 +325,5 @@ export function stop(
   reason: unknown = 'normal',
   timeout: number = Number.POSITIVE_INFINITY,
 ): Receive<'ok'> {
-  return stopOp(sup, reason, timeout, stop)
+  return gen.stop(sup, reason, timeout, stop)
 }

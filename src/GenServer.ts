@@ -58,10 +58,10 @@ import type { From, Name, ServerRef, ViaModule } from './internal/gen.ts'
 import * as gen from './internal/gen.ts'
 import { type Module, moduleName, type Status, serverMain } from './internal/genServer.ts'
 import { start as procStart, type StartResult } from './internal/procLib.ts'
+import { isCallbackModule } from './internal/runtime/callbacks.ts'
 import { Op } from './internal/runtime/op.ts'
 import { currentProc } from './internal/runtime/proc.ts'
 import type { Receive } from './internal/runtime/receive.ts'
-import { stopOp } from './internal/stopOp.ts'
 import { applyOverrides, type ChildSpec, type ChildSpecOverrides } from './internal/supervisor/spec.ts'
 import type { Pid } from './internal/term/pid.ts'
 
@@ -164,10 +164,6 @@ export function noreply<S>(state: S): readonly ['noreply', S]
 export function noreply<S>(state: S, extra: Extra): readonly ['noreply', S, Extra]
 export function noreply<S>(state: S, extra?: Extra) {
   return extra === undefined ? (['noreply', state] as const) : (['noreply', state, extra] as const)
-}
-
-function isCallbackModule(m: unknown): m is Module {
-  return typeof m === 'object' && m !== null && typeof (m as Module).init === 'function'
 }
 
 /**
@@ -395,7 +391,7 @@ export function stop(
   reason: unknown = 'normal',
   timeout: number = Number.POSITIVE_INFINITY,
 ): Receive<'ok'> {
-  return stopOp(server, reason, timeout, stop)
+  return gen.stop(server, reason, timeout, stop)
 }
 
 /**

@@ -132,8 +132,8 @@ import { badArg, checkKeys, createError, oneOf } from './internal/errors.ts'
 import type { Name, ServerRef } from './internal/gen.ts'
 import * as gen from './internal/gen.ts'
 import type { StartResult } from './internal/procLib.ts'
+import { isCallbackModule } from './internal/runtime/callbacks.ts'
 import type { Receive } from './internal/runtime/receive.ts'
-import { stopOp } from './internal/stopOp.ts'
 import {
   type AutoShutdown,
   type ChildInput,
@@ -141,7 +141,6 @@ import {
   ChildRec,
   checkChild,
   defineSupervisorModule,
-  isModule,
   specError,
   toSpec,
 } from './internal/supervisor/childSpec.ts'
@@ -358,7 +357,7 @@ function startOp(
     const flags = initWith(first, rest, ['name'], caller)
     return startSupervisor(SupervisorServer, DefaultModule, flags, gen.checkName(name, caller), link)
   }
-  if (!isModule(first)) {
+  if (!isCallbackModule(first)) {
     throw badArg('a list of children or a supervisor module (an object with an init function)', first, caller)
   }
   const o = (third ?? {}) as ModuleOptions
@@ -515,5 +514,5 @@ export function stop(
   reason: unknown = 'normal',
   timeout: number = Number.POSITIVE_INFINITY,
 ): Receive<'ok'> {
-  return stopOp(sup, reason, timeout, stop)
+  return gen.stop(sup, reason, timeout, stop)
 }

@@ -1,6 +1,5 @@
 import { createError, ExitError } from './errors.ts'
 import { inspect } from './format.ts'
-import { abnormal } from './genServerStop.ts'
 import { log } from './logger.ts'
 import { settle } from './runtime/callbacks.ts'
 import { currentProc, type Proc, self } from './runtime/proc.ts'
@@ -102,7 +101,7 @@ function* master(spec: AppSpec, restart: RestartType, starter: Proc, tag: object
   const reason = msg[2]
   callStop(spec, state)
   log('notice', `Application ${spec.name} exited: ${inspect(reason)}`, { application: spec.name })
-  if (restart === 'permanent' || (restart === 'transient' && abnormal(reason))) {
+  if (restart === 'permanent' || (restart === 'transient' && sig.abnormal(reason))) {
     // OTP stops the whole node when a permanent application dies: "let it crash" all the way up.
     log('error', `Application ${spec.name} (${restart}) terminated: stopping the node`, {
       application: spec.name,

@@ -80,24 +80,30 @@ export class ProcessTerminated extends Error {
   }
 }
 
+/** `valid` as Elixir lists options in its errors: one `  * v` line each. */
+function bullets(valid: readonly string[]): string {
+  return valid.map((v) => `  * ${v}`).join('\n')
+}
+
 /** Throws Elixir's unknown-option error for a key of `o` not in `valid`. */
 export function checkKeys(o: object, valid: readonly string[], what: string, caller: Function): void {
   for (const k of Object.keys(o)) {
     if (!valid.includes(k)) {
       throw createError(
         'ERR_BEAMISH_INVALID_OPTION',
-        `unknown ${what} option ${JSON.stringify(k)}. The valid options are:\n\n${valid.map((v) => `  * ${v}`).join('\n')}\n\nGot: ${JSON.stringify(k)}`,
+        `unknown ${what} option ${JSON.stringify(k)}. The valid options are:\n\n${bullets(valid)}\n\nGot: ${JSON.stringify(k)}`,
         caller,
       )
     }
   }
 }
 
+/** `expected the <what>\n\nGot: <got>`: Elixir's text for an option with a bad value. */
+export function badOption(what: string, got: unknown, caller: Function) {
+  return createError('ERR_BEAMISH_INVALID_OPTION', `expected the ${what}\n\nGot: ${inspect(got)}`, caller)
+}
+
 /** The error for an option whose value is not one of `valid`. */
 export function oneOf(option: string, valid: readonly string[], got: unknown, caller: Function) {
-  return createError(
-    'ERR_BEAMISH_INVALID_OPTION',
-    `expected the ${option} option to be one of the following:\n\n${valid.map((v) => `  * ${v}`).join('\n')}\n\nGot: ${inspect(got)}`,
-    caller,
-  )
+  return badOption(`${option} option to be one of the following:\n\n${bullets(valid)}`, got, caller)
 }

@@ -1,6 +1,7 @@
 import { badArg, createError, ExitError } from './errors.ts'
 import { inspect } from './format.ts'
 import { copyMessage } from './runtime/copy.ts'
+import { downReason } from './runtime/monitors.ts'
 import { claim, names, release } from './runtime/names.ts'
 import { Op } from './runtime/op.ts'
 import { currentProc, EXITING, type Proc, self } from './runtime/proc.ts'
@@ -225,25 +226,6 @@ class Call extends ReceiveOp<unknown> implements CustomReceive {
     this.request = request
     this.mod = mod
     this.timeoutArg = timeoutArg
-    // The common case first, kept small so that it is inlined into the caller: a live local
-    // server (by pid) other than the caller itself.
-    const q = server instanceof Pid ? (server.proc as Proc | null) : null
-    if (q !== null && q.status < EXITING && q !== p) {
-      this.dest = server as Pid
-      this.failure = undefined
-      const mref = sig.monitorProc(p, q, 'demonitor')
-      const tag = new List(ALIAS_HEAD, mref)
-      this.mref = mref
-      this.tag = tag
-      this.mark = mref.mark
-      deliver(q, [kind, [p.pid, tag], copyMessage(request)])
-      return this
-    }
-    return this.startOther(p, server, request, kind)
-  }
-
-  /** `start` for a name, a remote or dead server, or the caller itself. */
-  private startOther(p: Proc, server: ServerRef, request: unknown, kind: '$gen_call' | 'system'): this {
     const dest = whereis(server)
     this.dest = dest
     if (dest === undefined || dest === p.pid) {
@@ -256,6 +238,7 @@ class Call extends ReceiveOp<unknown> implements CustomReceive {
     }
     this.failure = undefined
     const q = dest instanceof Pid ? (dest.proc as Proc | null) : null
+    // The common case, a live local server, skips monitor()'s target resolution.
     const mref =
       q !== null && q.status < EXITING && q !== p
         ? sig.monitorProc(p, q, 'demonitor')
@@ -287,10 +270,7 @@ class Call extends ReceiveOp<unknown> implements CustomReceive {
       sig.demonitor(this.p, this.mref!, true, false)
       return msg[1]
     }
-    const reason = msg[4]
-    const dest = this.dest
-    const node = dest instanceof Pid ? dest.node.name : Array.isArray(dest) ? dest[1] : localNode.name
-    throw this.exit(reason === 'noconnection' ? ['nodedown', node] : reason)
+    throw this.exit(downReason(msg[4], this.dest))
   }
 
   expired(): unknown {
@@ -323,11 +303,9 @@ export function call<R>(
   const p = currentProc()
   if (p?.alive) {
     const x = p.x()
-    const pooled = x.call as Call | null
-    if (pooled?.free)
-      return pooled.start(p, server, request, timeout, mod, timeoutArg, '$gen_call') as unknown as Receive<R>
-    const c = new Call().start(p, server, request, timeout, mod, timeoutArg, '$gen_call')
-    x.call = c
+    let c = x.call as Call | null
+    if (c === null || !c.free) x.call = c = new Call()
+    c.start(p, server, request, timeout, mod, timeoutArg, '$gen_call')
     return c as unknown as Receive<R>
   }
   return new Op(() => doCall(server, request, timeout, mod, timeoutArg) as Generator<unknown, R, unknown>)
@@ -357,17 +335,28 @@ export function reply(from: From, msg: unknown): void {
 }
 
 /**
- * `stop(server, reason, timeout)`: asks the server to terminate with `reason` (a system
- * message, so it runs `terminate`) and waits for it to be gone. Exits `noproc`, `calling_self`,
+ * `stop(server, reason, timeout)` of every GenServer-based behaviour (GenServer, Agent,
+ * Supervisor, DynamicSupervisor): arguments checked at once, the stop run when awaited. It
+ * fails as `GenServer.stop` does, naming the timeout as given (`Infinity`, not the -1 it waits with).
+ */
+export function stop(server: unknown, reason: unknown, timeout: number, caller: Function): Receive<'ok'> {
+  const s = checkServer(server, caller)
+  const t = checkCallTimeout(timeout, caller)
+  return new Op(() => doStop(s, reason, t, timeout))
+}
+
+/**
+ * The stop itself: asks the server to terminate with `reason` (a system message, so it runs
+ * `terminate`) and waits for it to be gone. Exits `noproc`, `calling_self`,
  * `timeout`, or the reason it actually died with if different.
  */
-export function* doStop(
+function* doStop(
   server: ServerRef,
   reason: unknown,
   timeout: number,
-  mod: string,
   timeoutArg: unknown,
 ): Generator<unknown, 'ok', unknown> {
+  const mod = 'GenServer'
   const p = self(doStop)
   const args = [server, reason, timeoutArg]
   const dest = whereis(server)
@@ -383,14 +372,8 @@ export function* doStop(
     throw callExit('timeout', mod, 'stop', args)
   }
   const actual = (got as unknown[])[4]
-  if (actual === 'noproc') throw callExit('noproc', mod, 'stop', args)
-  if (actual === 'noconnection')
-    throw callExit(
-      ['nodedown', dest instanceof Pid ? dest.node.name : (dest as readonly [string, string])[1]],
-      mod,
-      'stop',
-      args,
-    )
+  if (actual === 'noproc' || actual === 'noconnection')
+    throw callExit(downReason(actual, dest), mod, 'stop', args)
   if (!sameReason(actual, reason)) throw callExit(actual, mod, 'stop', args)
   return 'ok' as const
 }

@@ -13,7 +13,7 @@ import {
 import { log } from './logger.ts'
 import { exitWith, initAck, type StartCtx } from './procLib.ts'
 import { AsyncFunction, blocks, callIn, settle } from './runtime/callbacks.ts'
-import { asyncStorage, currentProc, type Proc, REACTOR_START, type Reactor } from './runtime/proc.ts'
+import { currentProc, type Proc, REACTOR_START, type Reactor } from './runtime/proc.ts'
 import { ReceiveOp } from './runtime/receive.ts'
 import { TailCall } from './runtime/scheduler.ts'
 import { crashReason } from './runtime/signals.ts'
@@ -47,15 +47,10 @@ export interface Status {
 
 const TIMEOUT = Symbol('timeout')
 
-/** `callIn` for two-argument callbacks, without an arguments array (cast and info are hot). */
-function invoke2(p: Proc, mod: Module, fn: Function, isAsync: boolean, a: unknown, b: unknown): unknown {
-  if (isAsync) return asyncStorage().run(p, () => fn.call(mod, a, b))
-  return fn.call(mod, a, b)
-}
-
 /** Milliseconds; -1 = infinity. */
 type Timeout = number
 
+/** What a result's extra element asks for next: a timeout, or a `handleContinue`. */
 interface Next {
   timeout: Timeout
   cont: unknown
@@ -123,10 +118,6 @@ export function* serverMain(ctx: StartCtx, mod: Module, arg: unknown, name: Name
   yield new TailCall(new ServerLoop(p, mod, state, parent, name, next))
 }
 
-/** What a slow (async or generator) callback's result is applied as, once settled. */
-const AS_CALL = 0
-const AS_NOREPLY = 1
-
 /**
  * The server loop as a {@link Reactor}: each message is one `react` call, so a server whose
  * callbacks are plain functions never suspends a generator. Why: resuming and suspending the
@@ -134,7 +125,7 @@ const AS_NOREPLY = 1
  * callback that returns a promise or a generator hands the process to `slow`, a generator that
  * settles it and then hands back (TailCall) to the reactor.
  */
-class ServerLoop implements Reactor {
+class ServerLoop implements Reactor, Next {
   private state: unknown
   private lastMsg: unknown = NONE
   /** The receive for the next message; one for the server's whole life (no per-receive state). */
@@ -148,7 +139,9 @@ class ServerLoop implements Reactor {
   private readonly mod: Module
   private readonly parent: Pid | null
   private readonly name: Name | undefined
-  private readonly next: Next
+  /** The pending timeout and continue (Next), set by the last callback's result. */
+  timeout: Timeout
+  cont: unknown
 
   constructor(p: Proc, mod: Module, state: unknown, parent: Pid | null, name: Name | undefined, next: Next) {
     this.p = p
@@ -156,7 +149,8 @@ class ServerLoop implements Reactor {
     this.state = state
     this.parent = parent
     this.name = name
-    this.next = next
+    this.timeout = next.timeout
+    this.cont = next.cont
     this.hcAsync = mod.handleCall instanceof AsyncFunction
     this.castAsync = mod.handleCast instanceof AsyncFunction
     this.infoAsync = mod.handleInfo instanceof AsyncFunction
@@ -168,18 +162,17 @@ class ServerLoop implements Reactor {
         const slow = this.handle(input)
         if (slow !== undefined) return slow
       }
-      const next = this.next
-      while (next.cont !== NONE) {
-        const c = next.cont
-        next.cont = NONE
+      while (this.cont !== NONE) {
+        const c = this.cont
+        this.cont = NONE
         if (this.mod.handleContinue === undefined) throw new ExitError('undef')
         const r = callIn(this.p, this.mod.handleContinue, this.mod, [c, this.state])
-        if (blocks(r)) return this.slow(r, AS_NOREPLY, c, undefined)
-        this.state = noreply(r, next, this.state, this.p, this.mod, c, this.name)
+        if (blocks(r)) return this.slow(r, c, undefined)
+        this.noreply(r, c)
       }
-      if (next.timeout < 0) return this.anyOp
-      const t = next.timeout
-      next.timeout = -1
+      if (this.timeout < 0) return this.anyOp
+      const t = this.timeout
+      this.timeout = -1
       return new ReceiveOp(null, null, t, timeoutMsg, -1)
     } catch (e) {
       return this.crash(e)
@@ -203,19 +196,20 @@ class ServerLoop implements Reactor {
         const r = this.hcAsync
           ? callIn(p, hc, mod, [msg[2], from, this.state])
           : hc.call(mod, msg[2], from, this.state)
-        if (blocks(r)) return this.slow(r, AS_CALL, msg[2], from)
-        this.state = callResult(p, mod, r, msg[2], from, this.state, this.next, name)
+        if (blocks(r)) return this.slow(r, msg[2], from)
+        this.callResult(r, msg[2], from)
         return undefined
       }
       if (tag === '$gen_cast' && msg.length === 2) {
-        if (mod.handleCast === undefined) {
+        const hc = mod.handleCast
+        if (hc === undefined) {
           throw new Error(
             `attempted to cast GenServer ${procLabel(p, name)} but no handleCast callback was provided`,
           )
         }
-        const r = invoke2(p, mod, mod.handleCast, this.castAsync, msg[1], this.state)
-        if (blocks(r)) return this.slow(r, AS_NOREPLY, msg[1], undefined)
-        this.state = noreply(r, this.next, this.state, p, mod, msg[1], name)
+        const r = this.castAsync ? callIn(p, hc, mod, [msg[1], this.state]) : hc.call(mod, msg[1], this.state)
+        if (blocks(r)) return this.slow(r, msg[1], undefined)
+        this.noreply(r, msg[1])
         return undefined
       }
       if (tag === 'system' && msg.length === 3 && Array.isArray(msg[1])) {
@@ -229,7 +223,8 @@ class ServerLoop implements Reactor {
       }
     }
     const info = msg === TIMEOUT ? 'timeout' : msg
-    if (mod.handleInfo === undefined) {
+    const hi = mod.handleInfo
+    if (hi === undefined) {
       log(
         'error',
         `${moduleName(mod)} ${procLabel(p, name)} received unexpected message in handleInfo: ${inspect(info)}`,
@@ -239,28 +234,60 @@ class ServerLoop implements Reactor {
       )
       return undefined
     }
-    const r = invoke2(p, mod, mod.handleInfo, this.infoAsync, info, this.state)
-    if (blocks(r)) return this.slow(r, AS_NOREPLY, info, undefined)
-    this.state = noreply(r, this.next, this.state, p, mod, info, name)
+    const r = this.infoAsync ? callIn(p, hi, mod, [info, this.state]) : hi.call(mod, info, this.state)
+    if (blocks(r)) return this.slow(r, info, undefined)
+    this.noreply(r, info)
     return undefined
   }
 
-  /** Settles a blocking callback's result in the process, applies it, and hands back. */
-  private *slow(
-    r: unknown,
-    as: number,
-    a: unknown,
-    from: From | undefined,
-  ): Generator<unknown, unknown, unknown> {
+  /**
+   * Settles a blocking callback's result in the process, applies it (as a call's when there is
+   * a caller to reply to), and hands back.
+   */
+  private *slow(r: unknown, request: unknown, from: From | undefined): Generator<unknown, unknown, unknown> {
     try {
       const settled = yield* settle(r)
-      if (as === AS_CALL)
-        this.state = callResult(this.p, this.mod, settled, a, from!, this.state, this.next, this.name)
-      else this.state = noreply(settled, this.next, this.state, this.p, this.mod, a, this.name)
+      if (from !== undefined) this.callResult(settled, request, from)
+      else this.noreply(settled, request)
     } catch (e) {
       return yield* this.crash(e)
     }
     yield new TailCall(this)
+  }
+
+  /** Applies what a `handleCall` returned (already settled); replies as it says. */
+  private callResult(r: unknown, request: unknown, from: From): void {
+    if (Array.isArray(r)) {
+      const tag = r[0]
+      if (tag === 'reply' && (r.length === 3 || (r.length === 4 && parseExtra(r[3], this)))) {
+        reply(from, r[1])
+        this.state = r[2]
+        return
+      }
+      if (tag === 'noreply' && (r.length === 2 || (r.length === 3 && parseExtra(r[2], this)))) {
+        this.state = r[1]
+        return
+      }
+      if (tag === 'stop' && r.length === 4) {
+        // The reply goes out before terminate runs, as OTP does.
+        reply(from, r[2])
+        stopServer(this.p, this.mod, r[1], r[3], request, this.name)
+      }
+      if (tag === 'stop' && r.length === 3) stopServer(this.p, this.mod, r[1], r[2], request, this.name)
+    }
+    stopServer(this.p, this.mod, ['bad_return_value', r], this.state, request, this.name)
+  }
+
+  /** Applies a `noreply`-family result (cast, info, continue); stops on `stop` or a bad return. */
+  private noreply(r: unknown, msg: unknown): void {
+    if (Array.isArray(r)) {
+      if (r[0] === 'noreply' && (r.length === 2 || (r.length === 3 && parseExtra(r[2], this)))) {
+        this.state = r[1]
+        return
+      }
+      if (r[0] === 'stop' && r.length === 3) stopServer(this.p, this.mod, r[1], r[2], msg, this.name)
+    }
+    stopServer(this.p, this.mod, ['bad_return_value', r], this.state, msg, this.name)
   }
 
   /**
@@ -285,49 +312,4 @@ class ServerLoop implements Reactor {
 
 const timeoutMsg = (): unknown => TIMEOUT
 
-/** What a `handleCall` returned (already settled) → the new state; replies as it says. */
-function callResult(
-  p: Proc,
-  mod: Module,
-  r: unknown,
-  request: unknown,
-  from: From,
-  state: unknown,
-  next: Next,
-  name: Name | undefined,
-): unknown {
-  if (Array.isArray(r)) {
-    const tag = r[0]
-    if (tag === 'reply' && (r.length === 3 || (r.length === 4 && parseExtra(r[3], next)))) {
-      reply(from, r[1])
-      return r[2]
-    }
-    if (tag === 'noreply' && (r.length === 2 || (r.length === 3 && parseExtra(r[2], next)))) return r[1]
-    if (tag === 'stop' && r.length === 4) {
-      // The reply goes out before terminate runs, as OTP does.
-      reply(from, r[2])
-      stopServer(p, mod, r[1], r[3], request, name)
-    }
-    if (tag === 'stop' && r.length === 3) stopServer(p, mod, r[1], r[2], request, name)
-  }
-  return stopServer(p, mod, ['bad_return_value', r], state, request, name)
-}
-
-/** Applies a `noreply`-family result (cast, info, continue); stops on `stop` or a bad return. */
-function noreply(
-  r: unknown,
-  next: Next,
-  state: unknown,
-  p: Proc,
-  mod: Module,
-  msg: unknown,
-  name: Name | undefined,
-) {
-  if (Array.isArray(r)) {
-    if (r[0] === 'noreply' && (r.length === 2 || (r.length === 3 && parseExtra(r[2], next)))) return r[1]
-    if (r[0] === 'stop' && r.length === 3) stopServer(p, mod, r[1], r[2], msg, name)
-  }
-  return stopServer(p, mod, ['bad_return_value', r], state, msg, name)
-}
-
-export { moduleName, serverLabel } from './genServerStop.ts'
+export { moduleName } from './genServerStop.ts'

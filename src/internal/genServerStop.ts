@@ -5,12 +5,13 @@ import type { Module } from './genServer.ts'
 import { reportTermination } from './genServerReport.ts'
 import { blocks, callIn, settle } from './runtime/callbacks.ts'
 import type { Proc } from './runtime/proc.ts'
-import { crashReason } from './runtime/signals.ts'
+import { abnormal, crashReason } from './runtime/signals.ts'
 
 /**
- * The GenServer's callbacks off the message hot path: calling them (async ones inside the
- * process's async context), how a server stops (`terminate`, the crash report, the exit), and
- * system messages. The loop itself is genServer.ts.
+ * The GenServer off the message hot path: how a server stops (`terminate`, the crash report,
+ * the exit), system messages, and how a server is named in messages. The loop itself is
+ * genServer.ts; calling callbacks (async ones inside the process's async context) is
+ * runtime/callbacks.ts.
  */
 
 /** No message yet (the last message a crash report names). */
@@ -20,15 +21,6 @@ export function moduleName(mod: Module): string {
   if (typeof mod.name === 'string' && mod.name !== '') return mod.name
   const ctor = (mod as object).constructor
   return ctor !== Object && typeof ctor?.name === 'string' ? ctor.name : 'GenServer'
-}
-
-/** An exit reason OTP reports and that restarts a transient child: not normal, shutdown or [shutdown, _]. */
-export function abnormal(reason: unknown): boolean {
-  return !(
-    reason === 'normal' ||
-    reason === 'shutdown' ||
-    (Array.isArray(reason) && reason.length === 2 && reason[0] === 'shutdown')
-  )
 }
 
 /** Thrown once `terminate` has run: passes the loop's own catch and ends the process with its reason. */
@@ -95,7 +87,7 @@ export function stopServer(
 }
 
 /** The end of every stop: release the name, report an abnormal reason, exit. */
-export function endStop(
+function endStop(
   p: Proc,
   mod: Module,
   finalReason: unknown,

@@ -44,14 +44,22 @@ export function enabled(level: Level): boolean {
   return RANK[level] >= RANK[state.level]
 }
 
+/**
+ * Whether `log` would hand an event at `level` to any handler: the level is enabled, a `sasl`
+ * domain event only with handleSaslReports on, and there is a handler at all. Why exported:
+ * callers check it before building a costly report.
+ */
+export function wouldLog(level: Level, sasl: boolean): boolean {
+  return enabled(level) && (!sasl || state.handleSaslReports) && state.handlers.size > 0
+}
+
 export function log(
   level: Level,
   message: string,
   meta: Record<string, unknown> = {},
   report?: Record<string, unknown>,
 ): void {
-  if (!enabled(level)) return
-  if (!state.handleSaslReports && Array.isArray(meta.domain) && meta.domain.includes('sasl')) return
+  if (!wouldLog(level, Array.isArray(meta.domain) && meta.domain.includes('sasl'))) return
   const event: LogEvent =
     report === undefined
       ? { level, message, time: new Date(), meta }

@@ -93,8 +93,3 @@ export function* start<P>(
 export function exitWith(reason: unknown): never {
   throw new ExitError(reason)
 }
-
-/** The parent of a behaviour process: its starter (`$ancestors` head). */
-export function parentOf(p: Proc): Pid | null {
-  return p.ext?.ancestors?.[0] ?? null
-}

@@ -1,6 +1,5 @@
 import { badArg, createError, ExitError, ProcessTerminated } from './errors.ts'
 import { formatReason, inspect } from './format.ts'
-import { abnormal } from './genServerStop.ts'
 import { log } from './logger.ts'
 import { blocks, callIn, settle } from './runtime/callbacks.ts'
 import { copyMessage } from './runtime/copy.ts'
@@ -74,7 +73,7 @@ export function* taskMain(
     if (e instanceof ProcessTerminated) throw e
     const reason = sig.crashReason(e, p)
     if (p.ext !== null) p.ext.crash = undefined
-    if (abnormal(reason)) reportCrash(p, owner, fn, args, reason)
+    if (sig.abnormal(reason)) reportCrash(p, owner, fn, args, reason)
     throw new ExitError(reason)
   }
   const ref = reply?.ref
@@ -204,5 +203,3 @@ export function checkTasks(tasks: unknown, p: Proc, caller: Function): TaskStruc
   for (const t of out) checkOwner(t, p, caller)
   return out
 }
-
-// ------------------------------------------------------------------ options

@@ -1,12 +1,12 @@
 import { ExitError } from './errors.ts'
+import { downReason } from './runtime/monitors.ts'
 import type { Proc } from './runtime/proc.ts'
 import { self } from './runtime/proc.ts'
-import { ReceiveOp } from './runtime/receive.ts'
+import { isRefPair, ReceiveOp } from './runtime/receive.ts'
 import * as sig from './runtime/signals.ts'
 import type { TaskStruct } from './task.ts'
-import { localNode } from './term/nodeRef.ts'
-import { Pid } from './term/pid.ts'
-import { Ref } from './term/ref.ts'
+import type { Pid } from './term/pid.ts'
+import type { Ref } from './term/ref.ts'
 
 /**
  * Waiting for tasks (Elixir's `Task.await/yield/ignore/shutdown/await_many/yield_many`). Every
@@ -18,21 +18,13 @@ import { Ref } from './term/ref.ts'
 /** What `yield`, `ignore` and `shutdown` return: a reply, an exit reason, or nothing yet. */
 export type YieldResult<R> = readonly ['ok', R] | readonly ['exit', unknown] | null
 
-export function isReply(ref: Ref): (m: unknown) => boolean {
-  return (m) => Array.isArray(m) && m.length === 2 && Ref.same(m[0], ref)
+function isReply(ref: Ref): (m: unknown) => boolean {
+  return (m) => isRefPair(m, ref)
 }
 
 /** The mailbox position from which a message about `ref` can be (see refMark in match.ts). */
 function markOf(ref: Ref, p: Proc): number {
   return ref.owner === p ? ref.mark : -1
-}
-
-/** Elixir's `reason/2`: a lost connection names the node that went down. */
-export function downReason(reason: unknown, object: unknown): unknown {
-  if (reason !== 'noconnection') return reason
-  if (object instanceof Pid) return ['nodedown', object.node.name]
-  if (Array.isArray(object) && object.length === 2) return ['nodedown', object[1]]
-  return ['nodedown', localNode.name]
 }
 
 const NONE = Symbol('none')

@@ -20,6 +20,9 @@ const frame = (s: string) => {
   const b = Buffer.from(s, 'latin1')
   return Buffer.concat([Buffer.from([b.length >> 8, b.length & 0xff]), b])
 }
+/** A fresh acceptor (b@localhost, our flags, cookie x) to feed single frames to. */
+const acceptor = () =>
+  new Handshake({ role: 'acceptor', name: 'b@localhost', flags: ourFlags(false), creation: 1, cookie: 'x' })
 
 function pair(a: Partial<HandshakeOptions>, b: Partial<HandshakeOptions>) {
   const init = new Handshake({
@@ -147,13 +150,7 @@ describe('handshake', () => {
   })
 
   it('answers not_allowed to a peer missing a mandatory flag (captured OTP 25 behaviour)', () => {
-    const acc = new Handshake({
-      role: 'acceptor',
-      name: 'b@localhost',
-      flags: ourFlags(false),
-      creation: 1,
-      cookie: 'x',
-    })
+    const acc = acceptor()
     const step = acc.feed(hex('001e4e0000000001030f945f000001000f70726f6265406c6f63616c686f7374'))
     assert.deepEqual(step, {
       kind: 'failed',
@@ -164,13 +161,7 @@ describe('handshake', () => {
   })
 
   it('acts on nothing before authentication: a data frame in place of send_name ends the handshake', () => {
-    const acc = new Handshake({
-      role: 'acceptor',
-      name: 'b@localhost',
-      flags: ourFlags(false),
-      creation: 1,
-      cookie: 'x',
-    })
+    const acc = acceptor()
     // A pass-through SEND frame (4-byte length) where send_name should be.
     const step = acc.feed(hex('0000000a70836803610258'))
     assert.equal(step.kind, 'failed')
@@ -178,18 +169,13 @@ describe('handshake', () => {
   })
 
   it('refuses frames over 1 KiB, invalid names and v5 send_name', () => {
-    const mk = () =>
-      new Handshake({
-        role: 'acceptor',
-        name: 'b@localhost',
-        flags: ourFlags(false),
-        creation: 1,
-        cookie: 'x',
-      })
-    assert.match((mk().feed(hex('ffff')) as { reason: string }).reason, /frame length/)
+    assert.match((acceptor().feed(hex('ffff')) as { reason: string }).reason, /frame length/)
     const badName = encodeSendName(ourFlags(false), 1, 'no-at-sign')
-    assert.match((mk().feed(badName) as { reason: string }).reason, /invalid node name/)
-    assert.match((mk().feed(frame('n\x00\x05\x00\x00\x7f\xbda@b')) as { reason: string }).reason, /send_name/)
+    assert.match((acceptor().feed(badName) as { reason: string }).reason, /invalid node name/)
+    assert.match(
+      (acceptor().feed(frame('n\x00\x05\x00\x00\x7f\xbda@b')) as { reason: string }).reason,
+      /send_name/,
+    )
   })
 
   it('stops on nok (the other connection wins) and continues after alive with true', () => {

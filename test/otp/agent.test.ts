@@ -6,7 +6,7 @@ import { describe, it } from 'node:test'
 import { BeamishError } from '../../src/Errors.ts'
 import { Agent, P, type Pid, Process, Supervisor } from '../../src/index.ts'
 import { assertReceive, captureLog, run } from '../../src/testing/index.ts'
-import { catchExit, quietly, uniqueName } from './helpers.ts'
+import { catchExit, linked, quietly, uniqueName } from './helpers.ts'
 
 const { self, send } = Process
 
@@ -25,7 +25,7 @@ describe('Agent', () => {
   it('A1/A2: startLink workflow with an unregistered agent: linked, update, get, getAndUpdate, stop', () =>
     run(function* () {
       const agent = yield* startLinkOk(() => new Map<string, string>())
-      assert.ok(Process.info(self())!.links.includes(agent))
+      assert.ok(linked(agent))
       assert.equal(yield* Agent.update(agent, (m) => new Map(m).set('hello', 'world')), 'ok')
       assert.equal(yield* Agent.get(agent, (m) => m.get('hello'), 3000), 'world')
       const popped = yield* Agent.getAndUpdate(agent, (m) => {
@@ -46,7 +46,7 @@ describe('Agent', () => {
       assert.equal(r[0], 'ok')
       const pid = (r as readonly ['ok', Pid])[1]
       assert.equal(Process.info(pid)!.registeredName, name)
-      assert.ok(!Process.info(self())!.links.includes(pid))
+      assert.ok(!linked(pid))
       assert.equal(
         Agent.cast<Record<string, string>>(name, (s) => ({ ...s, hello: 'world' })),
         'ok',
@@ -252,31 +252,25 @@ describe('Agent', () => {
     assert.match(log, /oops/)
   })
 
-  it('A3: an initial function that throws makes start return [error, [exception, stack]]', async () => {
-    await captureLog(() =>
-      run(function* () {
-        const r = yield* Agent.start(() => {
-          throw new Error('bad init')
-        })
-        assert.equal(r[0], 'error')
-        const [err, stack] = (r as readonly ['error', [Error, string]])[1]
-        assert.equal(err.message, 'bad init')
-        assert.equal(typeof stack, 'string')
-      }),
-    )
-  })
+  it('A3: an initial function that throws makes start return [error, [exception, stack]]', () =>
+    quietly(function* () {
+      const r = yield* Agent.start(() => {
+        throw new Error('bad init')
+      })
+      assert.equal(r[0], 'error')
+      const [err, stack] = (r as readonly ['error', [Error, string]])[1]
+      assert.equal(err.message, 'bad init')
+      assert.equal(typeof stack, 'string')
+    }))
 
-  it('A3: getAndUpdate must return [reply, state]; anything else stops the agent with bad_return_value', async () => {
-    await captureLog(() =>
-      run(function* () {
-        Process.trapExit(true)
-        const agent = yield* startLinkOk(() => 0)
-        const reason = yield* catchExit(Agent.getAndUpdate(agent, (() => 'nope') as never))
-        assert.deepEqual((reason as unknown[])[0], ['bad_return_value', 'nope'])
-        yield* assertReceive(['EXIT', agent, ['bad_return_value', 'nope']])
-      }),
-    )
-  })
+  it('A3: getAndUpdate must return [reply, state]; anything else stops the agent with bad_return_value', () =>
+    quietly(function* () {
+      Process.trapExit(true)
+      const agent = yield* startLinkOk(() => 0)
+      const reason = yield* catchExit(Agent.getAndUpdate(agent, (() => 'nope') as never))
+      assert.deepEqual((reason as unknown[])[0], ['bad_return_value', 'nope'])
+      yield* assertReceive(['EXIT', agent, ['bad_return_value', 'nope']])
+    }))
 
   it('A4: childSpec starts the agent with startLink and leaves restart and shutdown to the defaults', () => {
     const fn = () => 0

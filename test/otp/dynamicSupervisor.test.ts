@@ -8,7 +8,7 @@ import { DynamicSupervisor, exit, P, type Pid, Process, Supervisor } from '../..
 import { state as loggerState } from '../../src/internal/logger.ts'
 import type { ChildSpec, ChildSpecOverrides, Counts } from '../../src/Supervisor.ts'
 import { assertReceive, captureLog, refuteReceive, run } from '../../src/testing/index.ts'
-import { quietly } from './helpers.ts'
+import { linked, quietly } from './helpers.ts'
 import { gate, killAndWait, started, viaRegistry } from './supervisorHelpers.ts'
 
 // Supervisor reports are `sasl`-domain events, off by default as in Elixir; these tests
@@ -183,7 +183,7 @@ describe('starting a DynamicSupervisor', () => {
       const [, pid] = (yield* DynamicSupervisor.startLink(Simple, undefined, {
         name: 'DynamicSupervisorTest',
       })) as readonly ['ok', Pid]
-      assert.ok(Process.info(self())!.links.includes(pid))
+      assert.ok(linked(pid))
       assert.equal(Process.whereis('DynamicSupervisorTest'), pid)
       assert.equal(Process.info(pid)!.initialCall, 'Simple.init/1')
       assert.equal(yield* DynamicSupervisor.stop('DynamicSupervisorTest'), 'ok')

@@ -11,7 +11,7 @@ import { setGlobalNames } from '../../src/internal/gen.ts'
 import { nodeRef } from '../../src/internal/term/nodeRef.ts'
 import { assertReceive, captureLog, refuteReceive, run } from '../../src/testing/index.ts'
 import { Stack, startLinkOk, startOk, tinyVia } from './genServerHelpers.ts'
-import { catchExit, quietly, uniqueName } from './helpers.ts'
+import { catchExit, linked, quietly, uniqueName } from './helpers.ts'
 
 const { self, send } = Process
 const anyPid = P.instanceOf(Pid)
@@ -67,7 +67,7 @@ describe('§9.1 starting', () => {
       })
       const pid = yield* startLinkOk(Slow, 1)
       assert.equal(initDone, true)
-      assert.ok(Process.info(self())!.links.includes(pid))
+      assert.ok(linked(pid))
       assert.deepEqual(Process.info(pid)!.ancestors[0], self())
       const stack = yield* startLinkOk(Stack, [])
       assert.equal(Process.info(stack)!.initialCall, 'Stack.init/1')
@@ -78,7 +78,7 @@ describe('§9.1 starting', () => {
   it('G-s1: start does not link the server to the caller', () =>
     run(function* () {
       const pid = yield* startOk(Stack, [])
-      assert.equal(Process.info(self())!.links.includes(pid), false)
+      assert.equal(linked(pid), false)
       assert.equal(Process.info(pid)!.links.length, 0)
       yield* GenServer.stop(pid)
     }))
@@ -665,8 +665,8 @@ describe('§9.3 terminate and stop', () => {
     run(function* () {
       const me = self()
       const Trapping = trappingReporter(me)
-      const linked = yield* startLinkOk(Trapping, 'linked')
-      assert.deepEqual(Process.info(linked)!.ancestors[0], me)
+      const linkedServer = yield* startLinkOk(Trapping, 'linked')
+      assert.deepEqual(Process.info(linkedServer)!.ancestors[0], me)
 
       // Started without a link, then linked by hand: the starter's EXIT is just a message.
       const starter = Process.spawn(function* () {
@@ -682,7 +682,7 @@ describe('§9.3 terminate and stop', () => {
       assert.equal(Process.alive(pid), true)
       yield* refuteReceive(['terminate', P._, 'unlinked'], 20)
       yield* GenServer.stop(pid)
-      yield* GenServer.stop(linked)
+      yield* GenServer.stop(linkedServer)
     }))
 })
 
@@ -899,7 +899,7 @@ describe("Elixir's gen_server_test.exs", () => {
   it('start_link/2, call/2 and cast/2: a linked Stack pops, pushes and stops; casts to nobody return ok', () =>
     run(function* () {
       const pid = yield* startLinkOk(Stack, ['hello'])
-      assert.ok(Process.info(self())!.links.includes(pid))
+      assert.ok(linked(pid))
       assert.equal(yield* GenServer.call(pid, 'pop'), 'hello')
       assert.equal(GenServer.cast(pid, ['push', 'world']), 'ok')
       assert.equal(yield* GenServer.call(pid, 'pop'), 'world')
@@ -912,7 +912,7 @@ describe("Elixir's gen_server_test.exs", () => {
   it('start/2: an unlinked Stack is not among the caller links', () =>
     run(function* () {
       const pid = yield* startOk(Stack, ['hello'])
-      assert.equal(Process.info(self())!.links.includes(pid), false)
+      assert.equal(linked(pid), false)
       yield* GenServer.stop(pid)
     }))
 

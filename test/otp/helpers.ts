@@ -7,6 +7,8 @@ import { ExitError } from '../../src/Errors.ts'
 import { type Pid, Process } from '../../src/index.ts'
 import { captureLog, run } from '../../src/testing/index.ts'
 
+export { uniqueName } from '../process/helpers.ts'
+
 /** Runs `op` and returns the reason it exited with (ExUnit's `catch_exit`); fails if it did not exit. */
 export function* catchExit(op: Iterable<unknown>): Generator<unknown, unknown, unknown> {
   try {
@@ -26,10 +28,4 @@ export async function quietly(body: () => Generator<unknown, void, unknown>): Pr
 /** Whether the calling (test) process is linked to `pid`. */
 export function linked(pid: Pid): boolean {
   return Process.info(Process.self())!.links.includes(pid)
-}
-
-/** A name unique to this test run. */
-let n = 0
-export function uniqueName(prefix: string): string {
-  return `${prefix}-${process.pid}-${++n}`
 }

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { BeamishError } from '../../src/Errors.ts'
-import { DynamicSupervisor, exit, P, Pid, Process, Ref, Registry, Supervisor, Task } from '../../src/index.ts'
+import { DynamicSupervisor, exit, P, Pid, Process, Registry, Supervisor, Task } from '../../src/index.ts'
 import { startReply } from '../../src/internal/taskSupervisor.ts'
 import { assertReceive, refuteReceive, run } from '../../src/testing/index.ts'
 import { catchExit, linked, quietly, uniqueName } from './helpers.ts'
@@ -288,8 +288,7 @@ describe('Task.Supervisor.asyncNolink', () => {
       const sup = yield* startSup()
       const task = yield* Task.Supervisor.asyncNolink(sup, waitsForTrue(self()))
       assert.deepEqual(yield* Task.Supervisor.children(sup), [task.pid])
-      assert.ok(task.pid instanceof Pid)
-      assert.ok(task.ref instanceof Ref)
+      assertAsyncTask(task, self())
       assert.ok(!linked(task.pid!))
       yield* repliesDoneAndExitsNormal(task)
     }))

@@ -21,11 +21,17 @@ function* crashesOnRequest(): Generator<unknown, void, unknown> {
 }
 
 /**
- * Checks that the monitored `m` (which waits for `'stop'`) outlived a crash it had unlinked
- * from: no DOWN for a while, then a normal one once it is told to stop.
+ * Checks that the monitored `m` (which waits for `'stop'`) outlived the crash of the monitored `x`
+ * it had unlinked from: `x` went down with `boom`, `m` did not, and `m` ends normally once told to stop.
  */
-function* assertOutlivesCrash(m: Process.Pid, ref: Process.Ref): Generator<unknown, void, unknown> {
-  yield* refuteReceive(['DOWN', ref, 'process', m, P._], 20)
+function* assertOutlivesCrash(
+  x: Process.Pid,
+  xRef: Process.Ref,
+  m: Process.Pid,
+  ref: Process.Ref,
+): Generator<unknown, void, unknown> {
+  yield* assertReceive(['DOWN', xRef, 'process', x, 'boom'])
+  yield* refuteReceive(['DOWN', ref, 'process', m, P._], 0)
   send(m, 'stop')
   yield* assertReceive(['DOWN', ref, 'process', m, 'normal'])
 }
@@ -50,7 +56,7 @@ describe('§4 links', () => {
   it('L-a: after linking twice and unlinking once, the other’s crash no longer reaches you', () =>
     run(function* () {
       const me = self()
-      const x = Process.spawn(crashesOnRequest)
+      const [x, xRef] = Process.spawnMonitor(crashesOnRequest)
       const [m, ref] = Process.spawnMonitor(function* () {
         Process.link(x)
         Process.link(x)
@@ -60,7 +66,7 @@ describe('§4 links', () => {
       })
       yield* assertReceive('unlinked')
       send(x, 'crash')
-      yield* assertOutlivesCrash(m, ref)
+      yield* assertOutlivesCrash(x, xRef, m, ref)
     }))
 
   it('L-b: link to a dead local process throws noproc when not trapping, and delivers an EXIT noproc when trapping', () =>
@@ -113,7 +119,7 @@ describe('§4 links', () => {
   it('L-d: unlink takes effect at once: a later crash of the other side no longer reaches the caller', () =>
     run(function* () {
       const me = self()
-      const x = Process.spawn(crashesOnRequest)
+      const [x, xRef] = Process.spawnMonitor(crashesOnRequest)
       const [m, ref] = Process.spawnMonitor(function* () {
         Process.link(x)
         Process.unlink(x)
@@ -122,7 +128,7 @@ describe('§4 links', () => {
         yield* receive('stop')
       })
       yield* assertReceive('crash requested')
-      yield* assertOutlivesCrash(m, ref)
+      yield* assertOutlivesCrash(x, xRef, m, ref)
     }))
 
   it('L-d: an EXIT already queued stays after unlink, and can be flushed with receive … after(0)', () =>

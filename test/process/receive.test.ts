@@ -276,12 +276,14 @@ describe('§3 receive', () => {
           send(me, ['got', m])
         }
       })
+      const ref = Process.monitor(pid)
       send(pid, 1)
       assert.deepEqual(yield* assertReceive(['got', P.number]), ['got', 1])
       send(pid, 2)
       assert.deepEqual(yield* assertReceive(['got', P.number]), ['got', 2])
       send(pid, 'stop')
-      yield* refuteReceive(['got', P._], 20)
+      yield* assertReceive(['DOWN', ref, 'process', pid, 'normal'])
+      yield* refuteReceive(['got', P._], 0)
     }))
 
   it('an inline tuple pattern matches what it holds now, not what the same shape held before', () =>

@@ -36,15 +36,15 @@ export interface NodeEntry {
 
 const TIMEOUT_MS = 5000
 
+/** A node entry to send: `extra` may be left out (empty). */
+export type EntryInit = Omit<NodeEntry, 'extra'> & { extra?: Buffer }
+
 /**
  * `head` then the fields of an ALIVE2_REQ / PORT2_RESP entry, the inverse of {@link decodeEntry}:
  * `PortNo:16, NodeType:8, Protocol:8, HighestVersion:16, LowestVersion:16, Nlen:16, NodeName,
  * Elen:16, Extra`.
  */
-export function encodeEntry(
-  head: readonly number[],
-  entry: Omit<NodeEntry, 'extra'> & { extra?: Buffer },
-): Buffer {
+export function encodeEntry(head: readonly number[], entry: EntryInit): Buffer {
   const name = Buffer.from(entry.name, 'utf8')
   const extra = entry.extra ?? Buffer.alloc(0)
   const at = head.length
@@ -63,7 +63,7 @@ export function encodeEntry(
 }
 
 /** ALIVE2_REQ for `entry` (the name is the alive part, without `@host`). */
-export function encodeAlive2(entry: Omit<NodeEntry, 'extra'> & { extra?: Buffer }): Buffer {
+export function encodeAlive2(entry: EntryInit): Buffer {
   return frame16(encodeEntry([ALIVE2_REQ], entry))
 }
 

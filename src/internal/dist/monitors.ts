@@ -1,5 +1,6 @@
 import { names } from '../runtime/names.ts'
 import type { Monitor, Proc } from '../runtime/proc.ts'
+import type { RemoteTarget } from '../runtime/remote.ts'
 import { deliver } from '../runtime/scheduler.ts'
 import { aliases } from '../runtime/signals.ts'
 import { Pid } from '../term/pid.ts'
@@ -43,7 +44,7 @@ export function localMonitor(
   c: Connection,
   p: Proc,
   ref: Ref,
-  target: Pid | readonly [string, string],
+  target: RemoteTarget,
   object: unknown,
   alias: Monitor['alias'],
 ): void {

@@ -1,4 +1,4 @@
-import type { Monitor, Proc } from '../runtime/proc.ts'
+import type { Proc } from '../runtime/proc.ts'
 import type { Transport } from '../runtime/remote.ts'
 import { deliver } from '../runtime/scheduler.ts'
 import { aliases, exitSignal } from '../runtime/signals.ts'
@@ -64,13 +64,7 @@ export function makeTransport({ connFor, senderPid }: Registry): Transport {
       if (c !== undefined) wire.exit2(c, from?.pid ?? senderPid(), to, reason)
     },
 
-    monitor(
-      p: Proc,
-      ref: Ref,
-      target: Pid | readonly [string, string],
-      object: unknown,
-      alias: Monitor['alias'],
-    ) {
+    monitor(p, ref, target, object, alias) {
       const node = target instanceof Pid ? target.node.name : target[1]
       const c = connFor(node, true)
       if (c !== undefined) {

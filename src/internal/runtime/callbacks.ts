@@ -11,6 +11,19 @@ import { isGenerator } from './scheduler.ts'
  * promise — is finished inside the process by `settle`.
  */
 
+/**
+ * Whether `x` is a callback module (GenServer, Supervisor, DynamicSupervisor…): an object, not
+ * an array, with an `init` function.
+ */
+export function isCallbackModule(x: unknown): x is { init(arg: any): unknown } {
+  return (
+    typeof x === 'object' &&
+    x !== null &&
+    !Array.isArray(x) &&
+    typeof (x as { init?: unknown }).init === 'function'
+  )
+}
+
 export const AsyncFunction: Function = Object.getPrototypeOf(async () => {}).constructor
 
 export function isThenable(x: unknown): x is PromiseLike<unknown> {

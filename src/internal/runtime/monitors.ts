@@ -232,6 +232,17 @@ export function isDownOf(ref: Ref): (m: unknown) => boolean {
 }
 
 /**
+ * The exit reason a DOWN stands for (Elixir's `reason/2`, OTP's call): `noconnection` becomes
+ * `['nodedown', node]`, the node of `object` (the monitored pid or `[name, node]`).
+ */
+export function downReason(reason: unknown, object: unknown): unknown {
+  if (reason !== 'noconnection') return reason
+  if (object instanceof Pid) return ['nodedown', object.node.name]
+  if (Array.isArray(object) && object.length === 2) return ['nodedown', object[1]]
+  return ['nodedown', localNode.name]
+}
+
+/**
  * `demonitor(ref, [flush?, info?])` (M-g, M-h). Returns what Erlang's `info` option returns:
  * true when the monitor was found and removed; with `flush` and `info`, false exactly when a
  * DOWN had to be flushed.

@@ -145,7 +145,7 @@ export class Proc extends Pid {
   declare waiter: ReceiveOp<unknown> | null
   /**
    * The process's last simple receive, reused by the next identical one (`receive()`,
-   * `receive(P.number)`, `receive(P.number, 'stop')`…; see receive.ts `reusable`). Why pooled:
+   * `receive(P.number)`, `receive(P.number, 'stop')`…; see receiveBuild.ts `pooled`). Why pooled:
    * these are the receives of rings, ping-pong and server loops, and a process only ever waits
    * in one receive at a time, so one op per process saves an allocation per message.
    */
@@ -210,7 +210,7 @@ export class Proc extends Pid {
 // string; anonymous closures (a fresh one per spawn) share one string per arity.
 const callNames = new WeakMap<Function, string>()
 const ANONYMOUS = Array.from({ length: 8 }, (_, i) => `anonymous/${i}`)
-export function callName(f: Function): string {
+function callName(f: Function): string {
   if (f.name === '' && f.length < 8) return ANONYMOUS[f.length]!
   let n = callNames.get(f)
   if (n === undefined) {
@@ -290,10 +290,6 @@ export function newProc(parent: Pid | null): Proc {
   }
   nextId = id + 1
   return new Proc(id, serial, parent)
-}
-
-export function procOf(pid: Pid): Proc | null {
-  return pid.proc as Proc | null
 }
 
 // ---------------------------------------------------------------- current process

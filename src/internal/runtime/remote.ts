@@ -13,6 +13,9 @@ import type { Monitor, Proc } from './proc.ts'
  * state for a process sets `proc.x().remote` (any non-null value): only then does the core
  * call {@link Transport.exited} and, for unknown refs, {@link Transport.demonitor}.
  */
+/** What a remote monitor watches: a pid on another node, or `[name, node]`. */
+export type RemoteTarget = Pid | readonly [string, string]
+
 export interface Transport {
   /** A message to a pid of another node. */
   sendPid(to: Pid, msg: unknown): void
@@ -30,13 +33,7 @@ export interface Transport {
    * `p` monitors a remote target (a pid, or `[name, node]`); `object` is what the DOWN names.
    * A failed or lost connection gives `DOWN … noconnection`.
    */
-  monitor(
-    p: Proc,
-    ref: Ref,
-    target: Pid | readonly [string, string],
-    object: unknown,
-    alias: Monitor['alias'],
-  ): void
+  monitor(p: Proc, ref: Ref, target: RemoteTarget, object: unknown, alias: Monitor['alias']): void
   /** Removes a remote monitor `p` holds; false when `ref` is not one. */
   demonitor(p: Proc, ref: Ref): boolean
   /** `p` (which has remote state) has terminated with `reason`. */

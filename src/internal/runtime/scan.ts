@@ -9,6 +9,7 @@ import {
   K_LITERAL,
   K_MATCH,
   K_REF,
+  matchClauses,
   type ReceiveOp,
 } from './receive.ts'
 
@@ -89,15 +90,12 @@ export function scan(p: Proc, op: ReceiveOp<unknown>): number {
     }
     return -1
   }
-  const ms = op.m as ((m: unknown) => boolean)[]
-  const nc = ms.length
+  const ms = op.m as Matcher[]
   for (; i < len; i++) {
-    const msg = mb.at(i)
-    for (let c = 0; c < nc; c++) {
-      if (ms[c]!(msg)) {
-        op.matchedClause = c
-        return i
-      }
+    const c = matchClauses(ms, mb.at(i))
+    if (c >= 0) {
+      op.matchedClause = c
+      return i
     }
   }
   return -1

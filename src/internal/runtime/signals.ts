@@ -114,6 +114,15 @@ export function crashReason(e: unknown, p: Proc): unknown {
   return [['nocatch', e], stack]
 }
 
+/** An exit reason OTP reports and that restarts a transient child: not normal, shutdown or [shutdown, _]. */
+export function abnormal(reason: unknown): boolean {
+  return !(
+    reason === 'normal' ||
+    reason === 'shutdown' ||
+    (Array.isArray(reason) && reason.length === 2 && reason[0] === 'shutdown')
+  )
+}
+
 /**
  * Delivers an exit signal to `target` (semantics §5.1, all rows). `viaLink` marks signals from a
  * terminated linked process; otherwise it is `exit(target, reason)` sent by `from`.

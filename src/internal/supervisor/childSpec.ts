@@ -1,8 +1,9 @@
 import * as GenServer from '../../GenServer.ts'
-import { type BeamishError, createError } from '../errors.ts'
+import { type BeamishError, badArg, createError } from '../errors.ts'
 import { inspect } from '../format.ts'
 import { moduleName } from '../genServer.ts'
-import { abnormal } from '../genServerStop.ts'
+import { isCallbackModule } from '../runtime/callbacks.ts'
+import { abnormal } from '../runtime/signals.ts'
 import { Pid } from '../term/pid.ts'
 import { Ref } from '../term/ref.ts'
 import type { ChildSpec, ChildType, Restart, Shutdown, StartFunction, StartMfa } from './spec.ts'
@@ -33,12 +34,6 @@ export interface SpecModule {
 export type ChildInput = ChildSpec | ChildModule | SpecModule | readonly [ChildModule | SpecModule, unknown]
 
 export type AutoShutdown = 'never' | 'any_significant' | 'all_significant'
-
-export function isModule(x: unknown): x is ChildModule {
-  return (
-    typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as ChildModule).init === 'function'
-  )
-}
 
 /**
  * What the child shorthand accepts as a module (Elixir's `init_child/1` takes any atom): an
@@ -166,7 +161,7 @@ function defaultModules(start: StartFunction | StartMfa): readonly string[] {
   if (typeof start === 'function') return []
   const [fn, args] = start
   const first = args[0]
-  if (isModule(first)) return [moduleName(first as GenServer.Callbacks)]
+  if (isCallbackModule(first)) return [moduleName(first as GenServer.Callbacks)]
   return fn.name === '' ? [] : [fn.name]
 }
 
@@ -327,13 +322,7 @@ export function defineSupervisorModule<M extends { init(arg: any): unknown; chil
   what: string,
   caller: Function,
 ): M & { childSpec(arg: Parameters<M['init']>[0]): ChildSpec } {
-  if (typeof module !== 'object' || module === null || typeof module.init !== 'function') {
-    throw createError(
-      'ERR_BEAMISH_BADARG',
-      `expected ${what}: an object with an init function, got: ${inspect(module)}`,
-      caller,
-    )
-  }
+  if (!isCallbackModule(module)) throw badArg(`${what}: an object with an init function`, module, caller)
   if (typeof module.childSpec === 'function') return module as never
   const defined = Object.create(module) as M & { childSpec(arg: unknown): ChildSpec }
   defined.childSpec = (arg: unknown): ChildSpec => ({

@@ -1,5 +1,4 @@
-import { badArg, checkKeys, createError } from '../errors.ts'
-import { inspect } from '../format.ts'
+import { badArg, badOption, checkKeys } from '../errors.ts'
 import * as gen from '../gen.ts'
 import { type Module, moduleName, serverMain } from '../genServer.ts'
 import { start as procStart, type StartResult } from '../procLib.ts'
@@ -12,11 +11,6 @@ import type { ChildModule } from './childSpec.ts'
  * The caller's side of Supervisor, DynamicSupervisor and Task.Supervisor: checking their
  * options, starting the supervisor process, and calling it.
  */
-
-/** `expected the <what>\n\nGot: <got>`: Elixir's text for an option with a bad value. */
-export function badOption(what: string, got: unknown, caller: Function) {
-  return createError('ERR_BEAMISH_INVALID_OPTION', `expected the ${what}\n\nGot: ${inspect(got)}`, caller)
-}
 
 /**
  * An options object (`undefined`: none) holding only `keys`. `expected` is the error text for a

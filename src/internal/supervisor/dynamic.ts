@@ -1,6 +1,5 @@
 import type { From, Name } from '../gen.ts'
 import { type Module, moduleName } from '../genServer.ts'
-import { abnormal } from '../genServerStop.ts'
 import type { Proc } from '../runtime/proc.ts'
 import { ReceiveOp } from '../runtime/receive.ts'
 import { deliver, timers } from '../runtime/scheduler.ts'
@@ -139,7 +138,7 @@ function* handleInfo(msg: unknown, s: DynState) {
       if ((yield* restartChild(s, pid, c)) === 'shutdown') return ['stop', 'shutdown', s]
       return ['noreply', s]
     }
-    if (c.restart === 'temporary' && abnormal(reason)) {
+    if (c.restart === 'temporary' && sig.abnormal(reason)) {
       reportError('child_terminated', reason, c, pid, s.name, s.p.pid, true, s.extra)
     }
     s.children.delete(pid)
@@ -179,9 +178,7 @@ function* restartChild(s: DynState, old: Pid, c: ChildRec): Generator<unknown, '
 
 function accepted(c: ChildRec, reason: unknown): boolean {
   if (c.shutdown === 'brutal_kill') return reason === 'killed'
-  if (reason === 'shutdown' || (Array.isArray(reason) && reason.length === 2 && reason[0] === 'shutdown'))
-    return true
-  return reason === 'normal' && c.restart !== 'permanent'
+  return !sig.abnormal(reason) && !(reason === 'normal' && c.restart === 'permanent')
 }
 
 /**

@@ -1,9 +1,10 @@
 import { formatReason, inspect } from '../format.ts'
 import type { Name } from '../gen.ts'
 import { moduleName } from '../genServer.ts'
-import { enabled, log, state } from '../logger.ts'
+import { log, wouldLog } from '../logger.ts'
+import { isCallbackModule } from '../runtime/callbacks.ts'
 import type { Pid } from '../term/pid.ts'
-import { type ChildRec, isModule } from './childSpec.ts'
+import type { ChildRec } from './childSpec.ts'
 
 /**
  * Supervisor reports (OTP's `supervisor_report` and `progress` reports) with the text Elixir's
@@ -43,7 +44,7 @@ function idText(id: unknown): string {
 }
 
 function argText(a: unknown): string {
-  if (isModule(a)) return moduleName(a as never)
+  if (isCallbackModule(a)) return moduleName(a as never)
   const s = inspect(a)
   return s.length > 80 ? `${s.slice(0, 77)}...` : s
 }
@@ -71,14 +72,6 @@ function exitText(reason: unknown): string {
 }
 
 /**
- * Why check first: a restart storm must not pay for formatting reports nobody receives (they
- * are `sasl`-domain events, dropped unless handleSaslReports is on).
- */
-function wanted(level: 'error' | 'info'): boolean {
-  return state.handleSaslReports && enabled(level) && state.handlers.size > 0
-}
-
-/**
  * Logs a supervisor error report. `pid` is what the report shows for the child (`'restarting'`
  * while a restart is retried); `id` is `'undefined'` for DynamicSupervisor children.
  */
@@ -92,7 +85,8 @@ export function reportError(
   dynamic: boolean,
   extra: readonly unknown[] = [],
 ): void {
-  if (!wanted('error')) return
+  // Why check first: a restart storm must not pay for formatting reports nobody receives.
+  if (!wouldLog('error', true)) return
   const id = dynamic ? 'undefined' : child.id
   const lines = [`Child ${idText(id)} of Supervisor ${supText(sup)} ${CONTEXT[context]}`]
   lines.push(exitText(reason))
@@ -121,7 +115,7 @@ export function reportProgress(
   dynamic: boolean,
   extra: readonly unknown[] = [],
 ): void {
-  if (!wanted('info')) return
+  if (!wouldLog('info', true)) return
   const id = dynamic ? 'undefined' : child.id
   const text = `Child ${idText(id)} of Supervisor ${supText(sup)} started\nPid: ${pid}\nStart Call: ${startCall(child, extra)}`
   log(

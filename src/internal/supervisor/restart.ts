@@ -1,6 +1,6 @@
-import { abnormal } from '../genServerStop.ts'
 import type { Proc } from '../runtime/proc.ts'
 import { deliver } from '../runtime/scheduler.ts'
+import { abnormal } from '../runtime/signals.ts'
 import type { Children } from './children.ts'
 import { type AutoShutdown, type ChildRec, restartsAfter } from './childSpec.ts'
 import type { RestartIntensity } from './intensity.ts'

@@ -1,4 +1,3 @@
-import { abnormal } from '../genServerStop.ts'
 import type { Proc } from '../runtime/proc.ts'
 import { ReceiveOp } from '../runtime/receive.ts'
 import * as sig from '../runtime/signals.ts'
@@ -38,7 +37,7 @@ export function unlinkFlush(p: Proc, pid: Pid, fallback: unknown): unknown {
 export function acceptable(child: ChildRec, reason: unknown): boolean {
   if (reason === (child.shutdown === 'brutal_kill' ? 'killed' : 'shutdown')) return true
   if (child.restart === 'permanent') return false
-  return !abnormal(reason)
+  return !sig.abnormal(reason)
 }
 
 /**

@@ -7,8 +7,9 @@ import { reportProgress, type SupName } from './report.ts'
 import type { OnStart } from './spec.ts'
 
 /**
- * Calling a child's start function from inside the supervisor and reading what it returned,
- * the way `supervisor:do_start_child_i/3` (static) or DynamicSupervisor's `start_child/3` do.
+ * Calling user code from inside the supervisor: its own module's `init` (`callInit`), and a
+ * child's start function, reading what it returned the way `supervisor:do_start_child_i/3`
+ * (static) or DynamicSupervisor's `start_child/3` do.
  */
 
 /**

@@ -28,12 +28,12 @@ export class Pid {
     this.proc = proc
   }
 
-  /** True when both name the same process (same node, creation, id and serial). */
   /** `x` is a pid naming the same process as `pid` (what a pinned pid in a pattern accepts). */
   static same(x: unknown, pid: Pid): boolean {
     return x === pid || (x instanceof Pid && Pid.equals(x, pid))
   }
 
+  /** True when both name the same process (same node, creation, id and serial). */
   static equals(a: Pid, b: Pid): boolean {
     return a === b || (a.id === b.id && a.serial === b.serial && a.node === b.node)
   }
