@@ -226,6 +226,20 @@ class Call extends ReceiveOp<unknown> implements CustomReceive {
     this.request = request
     this.mod = mod
     this.timeoutArg = timeoutArg
+    // The common case first, kept small so that it is inlined into the caller: a live local
+    // server (by pid) other than the caller itself (measured: ~3–5 % of a call).
+    const q = server instanceof Pid ? (server.proc as Proc | null) : null
+    if (q !== null && q.status < EXITING && q !== p) {
+      this.dest = server as Pid
+      this.failure = undefined
+      deliver(q, [kind, [p.pid, this.arm(sig.monitorProc(p, q, 'demonitor'))], copyMessage(request)])
+      return this
+    }
+    return this.startOther(p, server, request, kind)
+  }
+
+  /** `start` for a name, a remote or dead server, or the caller itself. */
+  private startOther(p: Proc, server: ServerRef, request: unknown, kind: '$gen_call' | 'system'): this {
     const dest = whereis(server)
     this.dest = dest
     if (dest === undefined || dest === p.pid) {
@@ -238,20 +252,25 @@ class Call extends ReceiveOp<unknown> implements CustomReceive {
     }
     this.failure = undefined
     const q = dest instanceof Pid ? (dest.proc as Proc | null) : null
-    // The common case, a live local server, skips monitor()'s target resolution.
+    // A live local server found by name skips monitor()'s target resolution too.
     const mref =
       q !== null && q.status < EXITING && q !== p
         ? sig.monitorProc(p, q, 'demonitor')
         : sig.monitor(p, dest as Pid | readonly [string, string], 'demonitor', Call)
-    const tag = new List(ALIAS_HEAD, mref)
-    this.mref = mref
-    this.tag = tag
-    this.mark = mref.mark
-    const msg = [kind, [p.pid, tag], copyMessage(request)]
+    const msg = [kind, [p.pid, this.arm(mref)], copyMessage(request)]
     if (q !== null) {
       if (q.status < EXITING) deliver(q, msg)
     } else sendTo(dest, msg, Call)
     return this
+  }
+
+  /** Sets the receive up for the reply to the request monitored by `mref`; returns its tag. */
+  private arm(mref: Ref): List {
+    const tag = new List(ALIAS_HEAD, mref)
+    this.mref = mref
+    this.tag = tag
+    this.mark = mref.mark
+    return tag
   }
 
   matches(m: unknown): number {
@@ -303,9 +322,13 @@ export function call<R>(
   const p = currentProc()
   if (p?.alive) {
     const x = p.x()
-    let c = x.call as Call | null
-    if (c === null || !c.free) x.call = c = new Call()
-    c.start(p, server, request, timeout, mod, timeoutArg, '$gen_call')
+    // Two paths on purpose: with one `start` call after `x.call = c = new Call()`, a call
+    // measured ~6 % slower (the pooled path no longer had the start to itself).
+    const pooled = x.call as Call | null
+    if (pooled?.free)
+      return pooled.start(p, server, request, timeout, mod, timeoutArg, '$gen_call') as unknown as Receive<R>
+    const c = new Call().start(p, server, request, timeout, mod, timeoutArg, '$gen_call')
+    x.call = c
     return c as unknown as Receive<R>
   }
   return new Op(() => doCall(server, request, timeout, mod, timeoutArg) as Generator<unknown, R, unknown>)
