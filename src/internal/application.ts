@@ -1,7 +1,7 @@
 import { createError, ExitError } from './errors.ts'
 import { inspect } from './format.ts'
 import { log } from './logger.ts'
-import { settle } from './runtime/callbacks.ts'
+import { callIn, settle } from './runtime/callbacks.ts'
 import { currentProc, type Proc, self } from './runtime/proc.ts'
 import { ReceiveOp } from './runtime/receive.ts'
 import { deliver } from './runtime/scheduler.ts'
@@ -24,9 +24,16 @@ export interface AppSpec {
   readonly applications?: readonly string[]
   /** Default environment (keys → values); `putEnv` and start options override it. */
   readonly env?: Readonly<Record<string, unknown>>
-  /** Starts the root supervisor (linked to the caller) and returns `['ok', pid]` (or `['ok', pid, state]`). */
+  /**
+   * Starts the root supervisor (linked to the caller, the application master) and returns
+   * `['ok', pid]` (or `['ok', pid, state]`); it may block (an op such as `Supervisor.startLink`,
+   * a generator, or an async function, which stays in the master across its awaits).
+   */
   start(type: 'normal', args: any): unknown
-  /** Called once the application's tree has stopped, with the state `start` returned. */
+  /**
+   * Called in the master once the application's tree has stopped, with the state `start`
+   * returned; the master waits for it if it blocks. A failure is logged.
+   */
   stop?(state: unknown): unknown
 }
 
@@ -62,7 +69,9 @@ function* master(spec: AppSpec, restart: RestartType, starter: Proc, tag: object
   me.trapExit = true
   let r: unknown
   try {
-    r = yield* settle(spec.start('normal', undefined))
+    // Why callIn: an async start must still be this process after its first await, or the
+    // root it starts would be linked to a short-lived process instead of the master.
+    r = yield* settle(callIn(me, spec.start, spec, ['normal', undefined]))
   } catch (e) {
     r = ['error', e instanceof ExitError ? e.reason : e]
   }
@@ -93,13 +102,13 @@ function* master(spec: AppSpec, restart: RestartType, starter: Proc, tag: object
     const mref = sig.monitor(me, root, null, master)
     sig.exitPid(me, root, 'shutdown')
     yield new ReceiveOp([sig.isDownOf(mref)], null, -1, null, -1)
-    callStop(spec, state)
+    yield* callStop(spec, state, me)
     log('info', `Application ${spec.name} exited: stopped`, { application: spec.name })
     deliver(replyTo, [replyTag, 'ok'])
     return
   }
   const reason = msg[2]
-  callStop(spec, state)
+  yield* callStop(spec, state, me)
   log('notice', `Application ${spec.name} exited: ${inspect(reason)}`, { application: spec.name })
   if (restart === 'permanent' || (restart === 'transient' && sig.abnormal(reason))) {
     // OTP stops the whole node when a permanent application dies: "let it crash" all the way up.
@@ -110,10 +119,11 @@ function* master(spec: AppSpec, restart: RestartType, starter: Proc, tag: object
   }
 }
 
-function callStop(spec: AppSpec, state: unknown): void {
+/** Runs the stop callback in the master, waiting for it if it blocks (an async stop, say). */
+function* callStop(spec: AppSpec, state: unknown, me: Proc) {
   if (spec.stop === undefined) return
   try {
-    spec.stop(state)
+    yield* settle(callIn(me, spec.stop, spec, [state]))
   } catch (e) {
     log('error', `Application ${spec.name} stop callback failed: ${inspect(e)}`, { application: spec.name })
   }

@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process'
 import { describe, it } from 'node:test'
 import { Application, GenServer, P, Process, Supervisor } from '../../src/index.ts'
 import { setNodeStopper } from '../../src/internal/application.ts'
-import { assertReceive, captureLog, run } from '../../src/testing/index.ts'
+import { assertReceive, captureLog, refuteReceive, run } from '../../src/testing/index.ts'
 
 let n = 0
 const uniq = (s: string) => `${s}_${++n}`
@@ -65,6 +65,36 @@ describe('Application', () => {
       yield* assertReceive(['stopped', name])
       assert.ok(!Application.startedApplications().includes(name))
       assert.deepEqual(yield* Application.stop(name), ['error', ['not_started', name]])
+    }))
+
+  it('an async start and stop run in the application master, before and after their awaits', () =>
+    run(function* () {
+      const me = Process.self()
+      const name = uniq('async_app')
+      const ticks: string[] = []
+      const app = Application.define({
+        name,
+        async start() {
+          await new Promise((resolve) => setImmediate(resolve))
+          ticks.push('start awaited')
+          // Started after an await: still linked to the master, which outlives this callback.
+          return Supervisor.startLink(
+            [{ id: 'a', start: () => GenServer.startLink(Reporter, [`${name}.a`, me]) }],
+            { strategy: 'one_for_one' },
+          )
+        },
+        async stop() {
+          await new Promise((resolve) => setImmediate(resolve))
+          Process.send(me, ['stopped', name, Process.self() !== me])
+        },
+      })
+      assert.equal(yield* Application.start(app, { handleSignals: false }), 'ok')
+      assert.deepEqual(ticks, ['start awaited'])
+      yield* assertReceive(['started', `${name}.a`])
+      yield* refuteReceive(['terminated', P._], 50)
+      assert.equal(yield* Application.stop(name), 'ok')
+      yield* assertReceive(['terminated', `${name}.a`])
+      yield* assertReceive(['stopped', name, true])
     }))
 
   it('refuses to start twice, and before its dependencies', () =>
