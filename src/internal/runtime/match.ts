@@ -8,6 +8,12 @@ export type Matcher = (msg: unknown) => boolean
 
 const MATCHER = Symbol.for('@ts-pattern/matcher')
 const ANY: Matcher = () => true
+// Why read once: ts-pattern's `P` is a null-prototype object literal, which V8 keeps in
+// dictionary mode, so every `P.x` is a hash lookup; compile runs on every receive.
+const P_WILDCARD: unknown = P._
+const P_ANY: unknown = P.any
+const P_NUMBER: unknown = P.number
+const P_STRING: unknown = P.string
 
 /**
  * Compiled ts-pattern matchers by identity. The common type patterns get native checks instead
@@ -35,10 +41,10 @@ const matchers = new WeakMap<object, Matcher>([
  * matches an equal pid/ref (a pinned value), and a function is a guard on the whole message.
  */
 export function compile(pattern: unknown): Matcher {
-  if (pattern === P._ || pattern === P.any) return ANY
+  if (pattern === P_WILDCARD || pattern === P_ANY) return ANY
   // The commonest type patterns by identity, before the checks below.
-  if (pattern === P.number) return IS_NUMBER
-  if (pattern === P.string) return IS_STRING
+  if (pattern === P_NUMBER) return IS_NUMBER
+  if (pattern === P_STRING) return IS_STRING
   switch (typeof pattern) {
     case 'function':
       return guard(pattern as Matcher)
