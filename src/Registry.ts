@@ -72,6 +72,7 @@ import type { Guard, RegEntry } from './internal/registry.ts'
 import * as reg from './internal/registry.ts'
 import { KeyMap } from './internal/registryKeys.ts'
 import { type Kind, newTable, RegistryServer, tableOf } from './internal/registryServer.ts'
+import { callIn, settle } from './internal/runtime/callbacks.ts'
 import { Op } from './internal/runtime/op.ts'
 import { currentProc, self } from './internal/runtime/proc.ts'
 import type { Receive } from './internal/runtime/receive.ts'
@@ -352,9 +353,11 @@ export function values<V = unknown>(registry: string, key: unknown, pid: Pid): V
 
 /**
  * Calls `fn(entries)` with the entries under `key`, in the caller, unless there are none;
- * returns `'ok'`. A duplicate registry calls it once per partition that has entries. With
+ * returns `'ok'`. A duplicate registry calls it once per partition that has entries. Without
+ * options `fn` runs synchronously (what it returns is ignored, as in Elixir). With
  * `{ parallel: true }` each partition is dispatched in a task of its own (when there are
- * several) and `dispatch` returns an op to `yield*`/`await`, which ends when all have.
+ * several) and `dispatch` returns an op to `yield*`/`await`, which ends when every `fn` has,
+ * waiting for those that block (async functions, generators, ops).
  *
  * @example
  * ```ts
@@ -396,16 +399,17 @@ export function dispatch(
   const owner = self(dispatch)
   return new Op(function* () {
     if (t.kind === 'unique' || t.partitions.length === 1) {
-      for (const entries of reg.lookupByPartition(t, key)) fn(entries)
+      const p = currentProc()!
+      for (const entries of reg.lookupByPartition(t, key)) yield* settle(callIn(p, fn, undefined, [entries]))
       return 'ok' as const
     }
     const parent = owner.pid
     const tasks = t.partitions.map((pt) =>
       asyncTask(
         owner,
-        () => {
+        function* () {
           const entries = reg.partitionEntries(pt, key)
-          if (entries.length > 0) fn(entries)
+          if (entries.length > 0) yield* settle(callIn(currentProc()!, fn, undefined, [entries]))
           // Why: the task ends normally right after; a caller trapping exits must not get an EXIT.
           sig.unlink(currentProc()!, parent)
         },

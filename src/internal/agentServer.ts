@@ -1,9 +1,8 @@
 import { createError } from './errors.ts'
 import { inspect } from './format.ts'
 import type { Module } from './genServer.ts'
-import { callIn, isThenable } from './runtime/callbacks.ts'
+import { blocks, callIn, settle, startIn } from './runtime/callbacks.ts'
 import { currentProc } from './runtime/proc.ts'
-import { isGenerator } from './runtime/scheduler.ts'
 
 /**
  * The Agent server (Elixir's `Agent.Server`): a GenServer whose state is whatever the agent's
@@ -26,22 +25,26 @@ export function checkFun(f: unknown, caller: Function): AgentFun {
   )
 }
 
-/** Runs an agent function with `extra` (the state, or nothing for the initial one) before its args. */
+/**
+ * Runs an agent function with `extra` (the state, or nothing for the initial one) before its
+ * args; the initial one, called once, as `startIn` calls it (see callbacks.ts).
+ */
 function run(f: AgentFun, extra: readonly unknown[]): unknown {
   const p = currentProc()!
-  if (typeof f === 'function') return callIn(p, f, undefined, extra)
-  return callIn(p, f[0], undefined, [...extra, ...f[1]])
+  const call = extra.length === 0 ? startIn : callIn
+  if (typeof f === 'function') return call(p, f, undefined, extra)
+  return call(p, f[0], undefined, [...extra, ...f[1]])
 }
 
-/** Applies `then` to a function's result, waiting first when the function was async or a generator. */
+/**
+ * Applies `then` to a function's result, finished first in the agent when it blocks (a promise,
+ * a generator, or an op such as `GenServer.call`, which must run as the agent).
+ */
 function andThen(r: unknown, then: (v: unknown) => unknown): unknown {
-  if (isGenerator(r)) {
-    return (function* () {
-      return then(yield* r)
-    })()
-  }
-  if (isThenable(r)) return Promise.resolve(r).then(then)
-  return then(r)
+  if (!blocks(r)) return then(r)
+  return (function* () {
+    return then(yield* settle(r))
+  })()
 }
 
 export const AgentServer: Module = {

@@ -1,7 +1,7 @@
 import { createError, ExitError } from './errors.ts'
 import { inspect } from './format.ts'
 import { log } from './logger.ts'
-import { callIn, settle } from './runtime/callbacks.ts'
+import { settle, startIn } from './runtime/callbacks.ts'
 import { currentProc, type Proc, self } from './runtime/proc.ts'
 import { ReceiveOp } from './runtime/receive.ts'
 import { deliver } from './runtime/scheduler.ts'
@@ -69,9 +69,9 @@ function* master(spec: AppSpec, restart: RestartType, starter: Proc, tag: object
   me.trapExit = true
   let r: unknown
   try {
-    // Why callIn: an async start must still be this process after its first await, or the
+    // Why startIn: an async start must still be this process after its first await, or the
     // root it starts would be linked to a short-lived process instead of the master.
-    r = yield* settle(callIn(me, spec.start, spec, ['normal', undefined]))
+    r = yield* settle(startIn(me, spec.start, spec, ['normal', undefined]))
   } catch (e) {
     r = ['error', e instanceof ExitError ? e.reason : e]
   }
@@ -123,7 +123,7 @@ function* master(spec: AppSpec, restart: RestartType, starter: Proc, tag: object
 function* callStop(spec: AppSpec, state: unknown, me: Proc) {
   if (spec.stop === undefined) return
   try {
-    yield* settle(callIn(me, spec.stop, spec, [state]))
+    yield* settle(startIn(me, spec.stop, spec, [state]))
   } catch (e) {
     log('error', `Application ${spec.name} stop callback failed: ${inspect(e)}`, { application: spec.name })
   }

@@ -12,7 +12,7 @@ import {
 } from './genServerStop.ts'
 import { log } from './logger.ts'
 import { exitWith, initAck, type StartCtx } from './procLib.ts'
-import { AsyncFunction, blocks, callIn, settle } from './runtime/callbacks.ts'
+import { AsyncFunction, blocks, callIn, settle, startIn } from './runtime/callbacks.ts'
 import { currentProc, type Proc, REACTOR_START, type Reactor } from './runtime/proc.ts'
 import { ReceiveOp } from './runtime/receive.ts'
 import { TailCall } from './runtime/scheduler.ts'
@@ -87,7 +87,7 @@ export function* serverMain(ctx: StartCtx, mod: Module, arg: unknown, name: Name
   const next: Next = { timeout: -1, cont: NONE }
   let r: unknown
   try {
-    r = callIn(p, mod.init, mod, [arg])
+    r = startIn(p, mod.init, mod, [arg])
     if (blocks(r)) r = yield* settle(r)
   } catch (e) {
     const reason = crashReason(e, p)

@@ -3,7 +3,7 @@ import { inspect } from './format.ts'
 import { type From, type Name, reply, unregisterName } from './gen.ts'
 import type { Module } from './genServer.ts'
 import { reportTermination } from './genServerReport.ts'
-import { blocks, callIn, settle } from './runtime/callbacks.ts'
+import { blocks, settle, startIn } from './runtime/callbacks.ts'
 import type { Proc } from './runtime/proc.ts'
 import { abnormal, crashReason } from './runtime/signals.ts'
 
@@ -76,7 +76,7 @@ export function stopServer(
     let r: unknown
     try {
       // A generator or async terminate may block: the loop runs it (see BlockingTerminate).
-      r = callIn(p, mod.terminate, mod, [reason, state])
+      r = startIn(p, mod.terminate, mod, [reason, state])
     } catch (e) {
       finalReason = crashReason(e, p)
       if (p.ext !== null) p.ext.crash = undefined

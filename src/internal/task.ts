@@ -1,7 +1,7 @@
 import { badArg, createError, ExitError, ProcessTerminated } from './errors.ts'
 import { formatReason, inspect } from './format.ts'
 import { log } from './logger.ts'
-import { blocks, callIn, settle } from './runtime/callbacks.ts'
+import { blocks, settle, startIn } from './runtime/callbacks.ts'
 import { copyMessage } from './runtime/copy.ts'
 import { currentProc, type Proc, self } from './runtime/proc.ts'
 import * as sig from './runtime/signals.ts'
@@ -67,7 +67,7 @@ export function* taskMain(
   const p = currentProc()!
   let result: unknown
   try {
-    result = callIn(p, fn, undefined, args)
+    result = startIn(p, fn, undefined, args)
     if (blocks(result)) result = yield* settle(result)
   } catch (e) {
     if (e instanceof ProcessTerminated) throw e

@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os'
 import { badArg, checkKeys, createError, ExitError, oneOf } from './errors.ts'
 import { checkCallTimeout } from './gen.ts'
-import { isThenable } from './runtime/callbacks.ts'
+import { blocks, callIn, isThenable, settle } from './runtime/callbacks.ts'
 import { Op } from './runtime/op.ts'
 import { currentProc, type Proc, self } from './runtime/proc.ts'
 import { ReceiveOp } from './runtime/receive.ts'
@@ -295,7 +295,10 @@ export class AsyncStream<R> implements AsyncIterable<StreamResult<R>> {
     return this.collect(n, null)
   }
 
-  /** Calls `fn` with each result as it comes; returning `false` stops the stream early. */
+  /**
+   * Calls `fn` with each result as it comes, in the caller; returning (or resolving to) `false`
+   * stops the stream early. An async or generator `fn` is waited for before the next result.
+   */
   each(fn: (result: StreamResult<R>) => unknown): Op<void> {
     const run = this.collect(Number.POSITIVE_INFINITY, fn)
     return new Op(function* () {
@@ -309,12 +312,15 @@ export class AsyncStream<R> implements AsyncIterable<StreamResult<R>> {
       const out: StreamResult<R>[] = []
       if (n <= 0) return out
       const c = stream.open()
+      const p = currentProc()!
       try {
         for (;;) {
           const r = yield* c.step()
           if (r.done === true) return out
           if (each !== null) {
-            if (each(r.value) === false) return out
+            // An async (or generator) callback is waited for before the next result.
+            const v = callIn(p, each, undefined, [r.value])
+            if ((blocks(v) ? yield* settle(v) : v) === false) return out
           } else out.push(r.value)
           if (out.length >= n) return out
         }

@@ -1,7 +1,8 @@
 import { ProcessTerminated } from '../errors.ts'
+import { AsyncFunction } from './callbacks.ts'
 import { Deque } from './deque.ts'
-import { current, type Proc, setCurrent } from './proc.ts'
-import { type ReceiveOp, runAfter, runHandler } from './receive.ts'
+import { asyncStorage, current, type Proc, setCurrent } from './proc.ts'
+import { K_CUSTOM, type ReceiveOp, runAfter, runHandler } from './receive.ts'
 import { onReceiveTimeout } from './receiveTimeout.ts'
 import { scan } from './scan.ts'
 import { timers, wake } from './scheduler.ts'
@@ -36,7 +37,7 @@ export function settleAsync(op: ReceiveOp<unknown>): void {
   setCurrent(p)
   let v: unknown
   try {
-    v = op.matchedClause < 0 ? runAfter(op) : runHandler(op, op.matchedClause, msg)
+    v = handlerIn(p, op, msg)
   } catch (e) {
     reject(e)
     return
@@ -44,6 +45,20 @@ export function settleAsync(op: ReceiveOp<unknown>): void {
     setCurrent(null)
   }
   resolve(v)
+}
+
+/**
+ * Runs the matched clause's handler (or the `after` clause) of an awaited receive in `p`. Why
+ * the async context for an async handler: this runs on the scheduler, and the handler's code
+ * after its awaits must still be `p`, as an async callback is everywhere else (callIn).
+ */
+function handlerIn(p: Proc, op: ReceiveOp<unknown>, msg: unknown): unknown {
+  const c = op.matchedClause
+  const h = c < 0 ? op.afterFn : op.hs === null || op.kind === K_CUSTOM ? null : op.hs[c]
+  if (h instanceof AsyncFunction) {
+    return asyncStorage().run(p, () => (c < 0 ? runAfter(op) : runHandler(op, c, msg)))
+  }
+  return c < 0 ? runAfter(op) : runHandler(op, c, msg)
 }
 
 /** An `await`ed receive: match now from the mailbox, or register as the process's waiter. */

@@ -312,6 +312,16 @@ export function asyncStorage(): AsyncLocalStorage<Proc> {
   return (als ??= new AsyncLocalStorage<Proc>())
 }
 
+/**
+ * Runs `fn` outside every process's async context. Why: what `fn` schedules (a promise reaction,
+ * say) inherits the context it was created in, and the scheduler's own work must not: code run
+ * from it would otherwise see whichever process last woke it as `self()`.
+ */
+export function outsideProcesses(fn: () => void): void {
+  if (als !== null && als.getStore() !== undefined) als.exit(fn)
+  else fn()
+}
+
 /** The calling process, or `null` outside any process. */
 export function currentProc(): Proc | null {
   if (current !== null) return current

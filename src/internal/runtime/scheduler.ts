@@ -9,6 +9,7 @@ import {
   KIND_ASYNC,
   KIND_GEN,
   KIND_REACTOR,
+  outsideProcesses,
   PARKED,
   type Proc,
   REACTOR_START,
@@ -73,7 +74,13 @@ function kick(): void {
   kicked = true
   // Why a microtask and not setImmediate: a message sent from an I/O callback or an awaited
   // continuation should be handled before the event loop moves on; slices longer than
-  // SLICE_MS hand over to setImmediate below so I/O is never starved.
+  // SLICE_MS hand over to setImmediate below so I/O is never starved. Why outside processes:
+  // an async process that sends wakes the scheduler, and the drain must not run (nor leave
+  // to the promises its processes create) that process's async context.
+  outsideProcesses(queueDrain)
+}
+
+function queueDrain(): void {
   resolved.then(drain)
 }
 

@@ -1,5 +1,5 @@
 import { ExitError, ProcessTerminated } from '../errors.ts'
-import { callIn, settle } from '../runtime/callbacks.ts'
+import { settle, startIn } from '../runtime/callbacks.ts'
 import { currentProc, type Proc } from '../runtime/proc.ts'
 import { Pid } from '../term/pid.ts'
 import type { ChildModule, ChildRec } from './childSpec.ts'
@@ -20,7 +20,7 @@ import type { OnStart } from './spec.ts'
 export function* callInit(mod: ChildModule, arg: unknown): Generator<unknown, [Proc, unknown], unknown> {
   const p = currentProc()!
   p.trapExit = true
-  return [p, yield* settle(callIn(p, mod.init, mod, [arg]))]
+  return [p, yield* settle(startIn(p, mod.init, mod, [arg]))]
 }
 
 /**
@@ -56,7 +56,7 @@ export function* callStart(
     }
     // Why async starts run in the process's async context: an `await GenServer.startLink(…)`
     // inside must link the child to the supervisor, not to a detached helper process.
-    r = yield* settle(callIn(p, fn, undefined, args))
+    r = yield* settle(startIn(p, fn, undefined, args))
   } catch (e) {
     if (e instanceof ProcessTerminated) throw e
     if (dynamic) return ['error', thrownReason(e)]
