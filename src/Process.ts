@@ -31,7 +31,7 @@
  *
  * @module
  */
-import { P } from 'ts-pattern'
+import { P } from './internal/pattern.ts'
 import { badArg, ExitError } from './internal/errors.ts'
 import { info as infoOf, type ProcessInfo } from './internal/runtime/info.ts'
 import { isLiteral } from './internal/runtime/match.ts'

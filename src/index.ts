@@ -10,7 +10,7 @@
  */
 import { ExitError } from './internal/errors.ts'
 
-export { P } from 'ts-pattern'
+export { P } from './internal/pattern.ts'
 export * as Agent from './Agent.ts'
 export * as Application from './Application.ts'
 export * as DynamicSupervisor from './DynamicSupervisor.ts'

@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import fc from 'fast-check'
+import { isMatching, match, P as TsP } from 'ts-pattern'
 import { P, Process } from '../../src/index.ts'
 import { assertReceive, refuteReceive, run } from '../../src/testing/index.ts'
 import { idle } from './helpers.ts'
@@ -303,5 +304,23 @@ describe('§3 receive', () => {
       assert.equal(yield* take(a, 1), 'none')
       assert.deepEqual(yield* take(b, 2), ['from', b, 2])
       assert.deepEqual(Process.flush(), [])
+    }))
+
+  it("Beamish's P holds ts-pattern's own patterns, which ts-pattern and receive both accept", () =>
+    run(function* () {
+      for (const k of Object.keys(TsP))
+        assert.equal((P as Record<string, unknown>)[k], (TsP as Record<string, unknown>)[k], k)
+      assert.equal(
+        match<unknown, string>(3)
+          .with(P.string, () => 'string')
+          .with(P.number, () => 'number')
+          .otherwise(() => 'other'),
+        'number',
+      )
+      assert.ok(isMatching(['x', P.number], ['x', 1]))
+      send(self(), 'one')
+      send(self(), 2)
+      assert.equal(yield* receive(P.number), 2)
+      assert.equal(yield* receive(P.string), 'one')
     }))
 })

@@ -40,3 +40,11 @@ export function spawnMonitorReturnsAPair() {
   const p = Process.spawn(function* () {})
   expectType<Equal<typeof p, Pid>>()
 }
+
+export function beamishPHasTsPatternsTypes(): void {
+  const pattern = ['move', P.number, P.string] as const
+  expectType<Equal<P.infer<typeof pattern>, ['move', number, string]>>()
+  const p: P.Pattern<{ x: number }> = { x: P.number }
+  expectType<Equal<P.narrow<number | string, typeof P.number>, number>>()
+  void p
+}
