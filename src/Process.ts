@@ -31,8 +31,9 @@
  *
  * @module
  */
-import { P } from './internal/pattern.ts'
+
 import { badArg, ExitError } from './internal/errors.ts'
+import { P } from './internal/pattern.ts'
 import { info as infoOf, type ProcessInfo } from './internal/runtime/info.ts'
 import { isLiteral } from './internal/runtime/match.ts'
 import * as names from './internal/runtime/names.ts'

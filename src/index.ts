@@ -10,12 +10,12 @@
  */
 import { ExitError } from './internal/errors.ts'
 
-export { P } from './internal/pattern.ts'
 export * as Agent from './Agent.ts'
 export * as Application from './Application.ts'
 export * as DynamicSupervisor from './DynamicSupervisor.ts'
 export * as Errors from './Errors.ts'
 export * as GenServer from './GenServer.ts'
+export { P } from './internal/pattern.ts'
 export * as Logger from './Logger.ts'
 export * as Node from './Node.ts'
 export * as Process from './Process.ts'
