@@ -37,7 +37,7 @@ import { P } from './internal/pattern.ts'
 import { info as infoOf, type ProcessInfo } from './internal/runtime/info.ts'
 import { isLiteral } from './internal/runtime/match.ts'
 import * as names from './internal/runtime/names.ts'
-import { currentProc, self as selfProc, table } from './internal/runtime/proc.ts'
+import { checkSenderAlive, current, currentProc, self as selfProc, table } from './internal/runtime/proc.ts'
 import { After, Clause, checkTimeout, type Receive, type ResultOf } from './internal/runtime/receive.ts'
 import {
   anyReceive,
@@ -220,6 +220,8 @@ export function self(): Pid {
  * ```
  */
 export function send<M>(dest: Pid | string | Ref | readonly [string, string], msg: M): M {
+  // Scheduler code belongs to a live process; async code may have outlived its own (O3).
+  if (current === null) checkSenderAlive()
   sendTo(dest, msg, send)
   return msg
 }

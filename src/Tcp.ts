@@ -96,7 +96,11 @@ export function listen(
       server.once('error', (e) => resolve(['error', errnoAtom(e)]))
       server.listen({ port: p, host: o.host ?? '127.0.0.1', backlog: o.backlog ?? 511 }, () => {
         server.removeAllListeners('error')
-        resolve(['ok', new ListenSocket(server, proc, o)])
+        // The owner died while we listened: the socket would be its, so it closes with it.
+        if (!proc.alive) {
+          server.close()
+          resolve(['error', 'closed'])
+        } else resolve(['ok', new ListenSocket(server, proc, o)])
       })
     })
     return r as readonly ['ok', ListenSocket] | readonly ['error', string]
@@ -162,7 +166,10 @@ export function connect(
       raw.once('connect', () => {
         if (timer !== null) clearTimeout(timer)
         raw.removeAllListeners('error')
-        resolve(['ok', new Socket(raw, proc, o)])
+        if (!proc.alive) {
+          raw.destroy()
+          resolve(['error', 'closed'])
+        } else resolve(['ok', new Socket(raw, proc, o)])
       })
     })
     return r as readonly ['ok', Socket] | readonly ['error', string]

@@ -4,7 +4,7 @@ import { copyMessage } from './runtime/copy.ts'
 import { downReason } from './runtime/monitors.ts'
 import { claim, names, release } from './runtime/names.ts'
 import { Op } from './runtime/op.ts'
-import { currentProc, EXITING, type Proc, self } from './runtime/proc.ts'
+import { checkSenderAlive, current, currentProc, EXITING, type Proc, self } from './runtime/proc.ts'
 import { CUSTOM_HANDLERS, type CustomReceive, K_CUSTOM, type Receive, ReceiveOp } from './runtime/receive.ts'
 import { deliver } from './runtime/scheduler.ts'
 import * as sig from './runtime/signals.ts'
@@ -336,6 +336,7 @@ export function call<R>(
 
 /** `cast`: fire and forget; always succeeds, even for dead or unknown servers (G-c2). */
 export function cast(server: ServerRef, request: unknown): void {
+  if (current === null) checkSenderAlive()
   const dest = whereis(server)
   if (dest === undefined) return
   try {

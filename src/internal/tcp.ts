@@ -250,7 +250,7 @@ export class ListenSocket extends Handle {
   readonly server: net.Server
   readonly opts: SocketOptions
   private pending: net.Socket[] = []
-  private acceptors: Array<{ proc: Proc; resolve: (r: unknown) => void; timer: NodeJS.Timeout | null }> = []
+  private acceptors: Acceptor[] = []
 
   constructor(server: net.Server, owner: Proc, opts: SocketOptions) {
     super(owner)
@@ -264,19 +264,20 @@ export class ListenSocket extends Handle {
     })
   }
 
+  /** An acceptor died while it waited: it leaves the queue (the next connection is not its). */
+  dropAcceptor(a: Acceptor): void {
+    const i = this.acceptors.indexOf(a)
+    if (i >= 0) this.acceptors.splice(i, 1)
+    if (a.timer !== null) clearTimeout(a.timer)
+  }
+
   get port(): number {
     return (this.server.address() as net.AddressInfo).port
   }
 
-  private hand(
-    a: { proc: Proc; resolve: (r: unknown) => void; timer: NodeJS.Timeout | null },
-    raw: net.Socket,
-  ): void {
+  private hand(a: Acceptor, raw: net.Socket): void {
     if (a.timer !== null) clearTimeout(a.timer)
-    if (a.proc.status >= EXITING) {
-      raw.destroy()
-      return
-    }
+    a.proc.ext?.resources?.delete(a)
     a.resolve(['ok', new Socket(raw, a.proc, this.opts)])
   }
 
@@ -285,15 +286,16 @@ export class ListenSocket extends Handle {
     const raw = this.pending.shift()
     if (raw !== undefined) return Promise.resolve(['ok', new Socket(raw, proc, this.opts)])
     return new Promise((resolve) => {
-      const entry = { proc, resolve, timer: null as NodeJS.Timeout | null }
+      const entry = new Acceptor(this, proc, resolve)
       if (timeout >= 0) {
         entry.timer = setTimeout(() => {
-          const i = this.acceptors.indexOf(entry)
-          if (i >= 0) this.acceptors.splice(i, 1)
+          this.dropAcceptor(entry)
+          proc.ext?.resources?.delete(entry)
           resolve(['error', 'timeout'])
         }, timeout)
       }
       this.acceptors.push(entry)
+      ;(proc.x().resources ??= new Set()).add(entry)
     })
   }
 
@@ -303,10 +305,30 @@ export class ListenSocket extends Handle {
     this.owner.ext?.resources?.delete(this)
     for (const a of this.acceptors.splice(0)) {
       if (a.timer !== null) clearTimeout(a.timer)
+      a.proc.ext?.resources?.delete(a)
       a.resolve(['error', 'closed'])
     }
     for (const raw of this.pending.splice(0)) raw.destroy()
     this.server.close()
+  }
+}
+
+/**
+ * A process waiting in `accept`. It is a resource of that process, so its death takes it out
+ * of the listener's queue (and stops its timer) before any connection could be handed to it.
+ */
+class Acceptor {
+  readonly listener: ListenSocket
+  readonly proc: Proc
+  readonly resolve: (r: unknown) => void
+  timer: NodeJS.Timeout | null = null
+  constructor(listener: ListenSocket, proc: Proc, resolve: (r: unknown) => void) {
+    this.listener = listener
+    this.proc = proc
+    this.resolve = resolve
+  }
+  ownerExited(): void {
+    this.listener.dropAcceptor(this)
   }
 }
 

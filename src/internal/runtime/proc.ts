@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks'
-import { createError } from '../errors.ts'
+import { createError, ProcessTerminated } from '../errors.ts'
 import { localNode } from '../term/nodeRef.ts'
 import { Pid } from '../term/pid.ts'
 import type { Ref } from '../term/ref.ts'
@@ -322,11 +322,25 @@ export function outsideProcesses(fn: () => void): void {
   else fn()
 }
 
-/** The calling process, or `null` outside any process. */
+/**
+ * The calling process, or `null` outside any process. Throws ProcessTerminated in the code of
+ * an async process that has died meanwhile (killed while it awaited a promise: JavaScript cannot
+ * stop that code, so it stops at its next process operation). Why: on the BEAM a dead process
+ * runs nothing, so nothing it "does" afterwards may happen: no links, monitors or children in
+ * its name, and no message from it after its DOWN (O3).
+ */
 export function currentProc(): Proc | null {
   if (current !== null) return current
   if (als === null) return null
-  return als.getStore() ?? null
+  const p = als.getStore()
+  if (p === undefined) return null
+  if (p.status >= EXITING) throw new ProcessTerminated(p.exitReason)
+  return p
+}
+
+/** Throws ProcessTerminated when the calling async code belongs to a process that has died. */
+export function checkSenderAlive(): void {
+  if (current === null && als !== null) currentProc()
 }
 
 /** The calling process; throws ERR_BEAMISH_NOT_IN_PROCESS outside one. */
