@@ -1,7 +1,8 @@
 /**
- * Lifecycle audit: resources that outlive the process that owns them. Each test is a case where
- * the BEAM releases something when a process dies and Beamish (today) does not. Every wait is
- * bounded, and every test cleans up what it leaked so a failure cannot keep the runner alive.
+ * What a process owns dies with it: timers aimed at it, sockets and pending accepts, and the
+ * code of an async body that resumes after the process was killed. The BEAM releases all of it
+ * when a process dies. Every wait is bounded, and every test cleans up what it could leak, so a
+ * failure cannot keep the runner alive.
  */
 import assert from 'node:assert/strict'
 import { execFile } from 'node:child_process'
