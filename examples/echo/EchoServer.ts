@@ -9,10 +9,15 @@
  *   sockets itself), and `{:ok, socket} = …` is `expectOk(…)`.
  * - `loop_accept/1` and `loop_recv/1` are generator loops; `{:ok, client} = :gen_tcp.accept(s)`
  *   is `yield* Tcp.accept(s)` returning `['ok', client]`.
- * - The article spawns the connection process and lets it use the socket; in Beamish a socket
- *   belongs to its controlling process, so the acceptor hands it over with
- *   `Tcp.controllingProcess` (what Erlang code does too, to make the socket close with its
- *   process).
+ * - The article spawns the connection process and lets it use the socket without handing it
+ *   over, and so does this port: the acceptor, which accepted the socket, stays its controlling
+ *   process. No handover is needed to serve it: as with `:gen_tcp`, any process may `recv`,
+ *   `send` and `close` on a passive socket; the owner only gets active-mode messages and takes
+ *   its sockets down when it exits. That last part is the article's behaviour too: when the
+ *   acceptor dies, the live connections close with it (each connection process logs
+ *   `Failed to receive data: closed`). Erlang code that wants a connection to outlive its
+ *   acceptor hands it over with `:gen_tcp.controlling_process` (`Tcp.controllingProcess`); the
+ *   article does not.
  * - The article pipes the listen result into `spawn_link`, which does not compile; the intent
  *   (listen, then a linked acceptor process) is what `startLink` does.
  */
@@ -46,11 +51,10 @@ function* loopAccept(socket: Tcp.ListenSocket): Generator<unknown, void> {
     const accepted = yield* Tcp.accept(socket)
     if (accepted[0] === 'ok') {
       const clientSocket = accepted[1]
-      const handler = Process.spawn(function* () {
+      Process.spawn(function* () {
         yield* loopRecv(clientSocket)
         Tcp.close(clientSocket)
       })
-      Tcp.controllingProcess(clientSocket, handler)
     } else if (accepted[1] !== 'eagain') {
       Logger.error(`Failed to accept connection: ${accepted[1]}`)
       return

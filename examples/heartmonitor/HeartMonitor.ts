@@ -9,9 +9,18 @@
  * a filter; each `receive` clause is a `Process.on(pattern, handler)` whose handler returns the
  * next state, and `after` is `Process.after(interval, …)`.
  *
- * Two small departures from the printed code, both fixing slips in it: `:list_dead` replies
- * `{:reply, …}` (the listing says `:relpy`), and a ping round adds exactly one to each monitored
- * process's count (the article's map-then-merge adds the old counts once per monitored process).
+ * Three deliberate departures from the printed code, where it does not do what the article says
+ * and shows (its transcripts are from Elixir 1.0):
+ * - `:list_dead` replies `{:reply, …}` (the listing says `:relpy`).
+ * - A ping round adds exactly one to each monitored process's count. The article's
+ *   map-then-merge adds the old counts once per monitored process, so with two or more silent
+ *   processes they are listed dead after two rounds instead of three; here it always takes the
+ *   three unanswered pings the article describes.
+ * - A pong adds its sender to the alive list, as the article's transcripts show. In
+ *   `handle_pong`, `unless sender in state.alive do alive = [sender] ++ alive end` rebinds
+ *   `alive` inside the `unless`; Elixir 1.0 let that leak out, later versions do not (on the
+ *   1.14 the seeds are checked against, the compiler warns `variable "alive" is unused`), so
+ *   there the alive list would stay empty forever.
  */
 import { P, Pid, Process } from '../../src/index.ts'
 

@@ -8,6 +8,12 @@
  * number]>`; the callbacks that call the table supervisor are generator functions, so they can
  * `yield*` a call; `{:ok, pid} = …` is `expectOk(…)`, which exits the caller with
  * `['badmatch', …]` for an unknown game, as the failed match does in Elixir.
+ *
+ * One deliberate change: `handleInfo` monitors the replacement table it starts. The talk's
+ * `handle_info` does not, so a replacement that crashed in turn was never replaced: the game kept
+ * pointing at the dead pid and every `add_score` for it exited with `:noproc`. Monitoring it is
+ * what "the game keeps working" needs (see also HighScoresTableSupervisor.ts: the tables are
+ * `temporary`, so only the registry replaces them).
  */
 import { expectOk, GenServer, type Pid, Process, type Ref, type Supervisor } from '../../src/index.ts'
 import * as HighScoresTable from './HighScoresTable.ts'

@@ -6,6 +6,10 @@
  * give `NaN`, so `square` checks its argument the way the BEAM's `*` does and throws an
  * `ArithmeticError` of its own. The worker does not catch it: it crashes, the crash is logged
  * (`Process #PID<…> raised an exception`), and it is no longer alive.
+ *
+ * Numbers are JavaScript numbers: squares are exact up to 2^53 (the course squares 4 and 16).
+ * Elixir's integers have no limit; squaring past 2^53 (`123456789` → 15241578750190521) is
+ * outside the course's examples, and here it rounds.
  */
 import { exit, P, Pid, Process } from '../../src/index.ts'
 

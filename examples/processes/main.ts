@@ -16,6 +16,10 @@
  * `for (;;) { yield* Process.receive(…) }` (Worker.ts, KV.ts); `spawn/3` with a module function is
  * `Process.spawn(Worker.doWork)`; `{:compute, x, pid}` is `['compute', x, pid]`; `flush()` is
  * `Process.flush()`, which returns the messages instead of printing them.
+ *
+ * `raise "oops"` is `throw new Error('oops')`, so its crash log names JavaScript's class:
+ * `** (Error) oops`, where Elixir's says `** (RuntimeError) oops`. (The Worker's
+ * `ArithmeticError` is a class of its own, so that one reads as in Elixir.)
  */
 import { inspect } from 'node:util'
 import { P, type Pid, Process } from '../../src/index.ts'

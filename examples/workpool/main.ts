@@ -9,7 +9,11 @@
  *
  * Elixir → TypeScript: see Scheduler.ts (the loop, `spawn_monitor`, the `:DOWN` clauses);
  * `Workpool.start/0` and `queue/2` are plain functions in Workpool.ts; `fn(x) -> 2 * x * x end`
- * is `(x) => 2 * x * x`, sent in a message as the BEAM sends a fun.
+ * is `(x) => 2 * x * x`, sent in a message as the BEAM sends a fun; `fn(_) -> raise "oops" end`
+ * is `() => { throw new Error('oops') }`, so the crash is logged with JavaScript's class name,
+ * `** (Error) oops`, where Elixir's log says `** (RuntimeError) oops`. FibonacciWorkPool's jobs
+ * yield to the other processes as they compute (see FibonacciWorkPool.ts): a JS thread cannot
+ * pre-empt them as the BEAM does.
  */
 import { inspect } from 'node:util'
 import { P, Process } from '../../src/index.ts'

@@ -4,7 +4,7 @@ import * as ChatClient from '../../examples/chat/ChatClient.ts'
 import * as ChatServer from '../../examples/chat/ChatServer.ts'
 import { main } from '../../examples/chat/main.ts'
 import { P, type Pid, Process } from '../../src/index.ts'
-import { assertReceive, refuteReceive, run } from '../../src/testing/index.ts'
+import { assertReceive, captureLog, refuteReceive, run } from '../../src/testing/index.ts'
 
 /** A `print` that turns each printed line into a `['printed', line]` message to the caller. */
 function printToMe(): ChatServer.Print {
@@ -92,6 +92,53 @@ describe('chat (seed 003: the chat server)', () => {
       yield* assertReceive(['message', 'server', 'Ada left the chat'])
       kill(ada, server)
     }))
+
+  // Elixir: the loop is `receive do message -> case message do … end end`, with no other clause:
+  //   [error] Process #PID<0.106.0> raised an exception
+  //   ** (CaseClauseError) no case clause matching: :hello
+  it('the server crashes on a message it does not know', async () => {
+    const log = await captureLog(() =>
+      run(function* () {
+        const server = ChatServer.start({ print: printToMe() })
+        const ref = Process.monitor(server)
+        Process.send(server, 'hello')
+        const [, , , , reason] = yield* assertReceive(['DOWN', ref, 'process', server, P._], 1000)
+        assert.ok(Array.isArray(reason) && reason[0] instanceof ChatServer.CaseClauseError)
+      }),
+    )
+    assert.match(log, /raised an exception\n\*\* \(CaseClauseError\) no case clause matching: 'hello'/)
+  })
+
+  it("the server takes any terms in a known message, as Elixir's patterns do", () =>
+    run(function* () {
+      const server = ChatServer.start({ print: printToMe() })
+      Process.send(server, ['register', Process.self(), 42])
+      yield* printed('42 joined the chat')
+      yield* assertReceive(['message', 'server', '42 joined the chat'])
+      Process.send(server, ['message', Process.self(), ['not', 'a', 'string']])
+      yield* assertReceive(['message', 42, ['not', 'a', 'string']])
+      kill(server)
+    }))
+
+  // Elixir: the client receives any message and IO.inspects it before its `case`:
+  //   Client message received: :hello
+  //   [error] Process #PID<0.107.0> raised an exception
+  //   ** (CaseClauseError) no case clause matching: :hello
+  it('a client prints any message it receives, then crashes on one it does not know', async () => {
+    const log = await captureLog(() =>
+      run(function* () {
+        // The test process plays the server (it just gets the client's register message).
+        const client = ChatClient.start(Process.self(), 'Ada', { print: printToMe(), delay: 0 })
+        yield* assertReceive(['register', client, 'Ada'])
+        const ref = Process.monitor(client)
+        Process.send(client, 'hello')
+        yield* printed("Client message received: 'hello'")
+        const [, , , , reason] = yield* assertReceive(['DOWN', ref, 'process', client, P._], 1000)
+        assert.ok(Array.isArray(reason) && reason[0] instanceof ChatServer.CaseClauseError)
+      }),
+    )
+    assert.match(log, /raised an exception\n\*\* \(CaseClauseError\) no case clause matching: 'hello'/)
+  })
 
   it('the walkthrough shows each message three times, then twice with the improved broadcast', () =>
     run(function* () {

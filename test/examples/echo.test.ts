@@ -125,6 +125,32 @@ describe('echo (seed 004: the networked echo server)', () => {
     assert.match(log, /\[error\] Failed to receive data: closed/)
   })
 
+  // Elixir: the acceptor called :gen_tcp.accept, so it owns every client socket; the connection
+  // process only uses it. When the acceptor dies, its live connections close:
+  //   [error] Failed to receive data: closed
+  //   client: :gen_tcp.recv(c, 0, 1000) → {:error, :closed}
+  it('killing the acceptor closes the connections it accepted', async () => {
+    await captureLog(() =>
+      run(function* () {
+        logTo(Process.self())
+        const server = yield* EchoServer.startLink(0)
+        const sock = expectOk(
+          yield* Tcp.connect('127.0.0.1', server.port, { mode: 'string', packet: 'line' }),
+        )
+        yield* Tcp.send(sock, 'hello\n')
+        assert.deepEqual(yield* Tcp.recv(sock, 0, 5000), ['ok', 'hello\n'])
+        const ref = Process.monitor(server.pid)
+        Process.unlink(server.pid)
+        Process.exit(server.pid, 'kill')
+        yield* assertReceive(['DOWN', ref, 'process', server.pid, 'killed'], 1000)
+        yield* connectionsEnded(1)
+        yield* Tcp.send(sock, 'again\n')
+        assert.deepEqual(yield* Tcp.recv(sock, 0, 1000), ['error', 'closed'])
+        Tcp.close(sock)
+      }),
+    )
+  })
+
   it(`serves ${CLIENTS} concurrent clients echoing ${MESSAGES} messages each, nothing lost, memory back near its start`, async () => {
     await captureLog(() =>
       run(function* () {

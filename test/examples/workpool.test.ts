@@ -46,6 +46,28 @@ describe('workpool (seed 001: the work pool and job queue)', () => {
     assert.match(log, /Process #PID<[\d.]+> raised an exception\n\*\* \(Error\) oops/)
   })
 
+  // Elixir: send scheduler, {:queue, :notafun, [], self()}
+  //   [error] Process #PID<0.104.0> raised an exception
+  //   ** (BadFunctionError) expected a function, got: :notafun
+  //   flush → {:failure, "pool worker died: {{:badfun, :notafun}, [...]}"}
+  it('a job that is not a function crashes, and the requester is told', async () => {
+    const log = await captureLog(() =>
+      run(function* () {
+        const scheduler = Scheduler.startLink()
+        Process.send(scheduler, ['queue', 'notafun', [], Process.self()])
+        yield* assertReceive(
+          ['failure', "pool worker died: BadFunctionError: expected a function, got: 'notafun'"],
+          1000,
+        )
+        assert.equal(Process.alive(scheduler), true)
+        Process.send(scheduler, ['queue', (x: number) => x + 1, 1, Process.self()])
+        yield* assertReceive(2)
+        stop(scheduler)
+      }),
+    )
+    assert.match(log, /raised an exception\n\*\* \(BadFunctionError\) expected a function, got: 'notafun'/)
+  })
+
   it('a job that exits with a reason other than normal is reported with that reason', () =>
     run(function* () {
       const scheduler = Scheduler.startLink()
@@ -92,6 +114,28 @@ describe('workpool (seed 001: the work pool and job queue)', () => {
         fibs(25).slice(5),
       )
       stop(pid)
+    }))
+
+  // On the BEAM a job computing fib(40) is pre-empted: the shell, the scheduler and every
+  // `receive … after` keep running on time. A JS thread cannot pre-empt, so the job yields
+  // between chunks of work (FibonacciWorkPool.ts); a plain recursive fib(40) would hold the
+  // whole node for a second or more.
+  it('while a pool job computes fib(40), other processes still wake up on time', () =>
+    run(function* () {
+      Workpool.start()
+      const pool = Process.whereis('scheduler')!
+      assert.deepEqual(FibonacciWorkPool.fib([40]), ['ok'])
+      for (let i = 0; i < 5; i++) {
+        const t0 = performance.now()
+        yield* Process.sleep(20)
+        const slept = performance.now() - t0
+        assert.ok(slept < 200, `a 20 ms sleep took ${slept.toFixed(0)} ms while the pool computed`)
+      }
+      const [job] = Process.info(pool)!.monitors
+      assert.ok(job !== undefined && Process.alive(job), 'the job is still computing')
+      yield* refuteReceive(P.number, 0)
+      Process.exit(job, 'kill')
+      stop(pool)
     }))
 
   it('the walkthrough prints the lecture: 32, the failure, 49, 32, then the Fibonacci numbers', async () => {
