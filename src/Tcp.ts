@@ -2,11 +2,12 @@
  * TCP sockets owned by processes, like Erlang's `gen_tcp`.
  *
  * A socket belongs to its *controlling process* (the one that connected or accepted it). In
- * passive mode (`active: false`, the default) the owner reads with {@link recv}; in active mode
- * data arrives as messages: `['tcp', socket, data]`, then `['tcp_closed', socket]` (or
- * `['tcp_error', socket, reason]`). `active: 'once'` delivers one message and switches back to
- * passive: re-arm it with {@link setActive} — that is the flow-controlled way to use messages.
- * When the owner exits, its sockets are closed.
+ * passive mode (`active: false`, the default) any process may read with {@link recv} (as with
+ * `:gen_tcp`); in active mode data arrives as messages to the owner: `['tcp', socket, data]`,
+ * then `['tcp_closed', socket]` (or `['tcp_error', socket, reason]`). `active: 'once'` delivers
+ * one message and switches back to passive: re-arm it with {@link setActive} — that is the
+ * flow-controlled way to use messages. When the owner exits, its sockets are closed (hand one
+ * over with {@link controllingProcess} to make it outlive its acceptor).
  *
  * Backpressure holds both ways: bytes are read from the OS only as fast as the owner takes them,
  * and {@link send} waits while the peer is not reading. Errors are OTP's: `['error', 'eaddrinuse']`,
