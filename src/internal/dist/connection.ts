@@ -66,6 +66,11 @@ const SLAB = 64 * 1024
 const MAX_FRAME = MAX_MESSAGE + 64
 /** Payload bytes from this size on are handed to the socket by reference, not copied. */
 const BIG = 16 * 1024
+/**
+ * First size of an unfinished frame's buffer; it doubles as bytes arrive, up to the frame's size.
+ * Why not the declared size at once: four bytes from the peer would then allocate up to 64 MiB.
+ */
+const PARTIAL_START = 64 * 1024
 
 /** Writes a chunk; a pooled snapshot goes back to its pool once the socket is done with it. */
 function write(s: net.Socket, chunk: Buffer): void {
@@ -128,8 +133,11 @@ export class Connection {
   private slabPos = 0
   private chunks: Buffer[] = []
   private flushQueued = false
+  /** The unfinished frame, length prefix included: `partialFill` of its `partialSize` bytes so far. */
   private partial: Buffer | null = null
   private partialFill = 0
+  /** The unfinished frame's size with its prefix, once the prefix is complete (else 4). */
+  private partialSize = 0
   /** Something other than a tick was queued since the last flush. */
   private dataQueued = false
 
@@ -314,27 +322,24 @@ export class Connection {
       pos += 4 + len
     }
     if (pos < n && this.state === UP) {
-      // Keep the unfinished frame: a buffer of its full size once its length is known.
+      // Keep the unfinished frame; its buffer grows as its bytes arrive (see PARTIAL_START).
       const left = n - pos
-      if (left >= 4) {
-        const len = chunk.readUInt32BE(pos)
-        this.partial = Buffer.allocUnsafe(4 + len)
-      } else this.partial = Buffer.allocUnsafe(4)
+      this.partialSize = left >= 4 ? 4 + chunk.readUInt32BE(pos) : 4
+      this.partial = Buffer.allocUnsafe(Math.min(this.partialSize, Math.max(PARTIAL_START, left)))
       this.partialFill = chunk.copy(this.partial, 0, pos)
     }
   }
 
   /** Feeds `chunk` into the unfinished frame; returns where the rest of `chunk` starts, or -1. */
   private fillPartial(chunk: Buffer): number {
-    let partial = this.partial!
     let pos = 0
-    if (partial.length === 4 && this.partialFill < 4) {
+    if (this.partialSize === 4) {
       const take = Math.min(4 - this.partialFill, chunk.length)
-      chunk.copy(partial, this.partialFill, 0, take)
+      chunk.copy(this.partial!, this.partialFill, 0, take)
       this.partialFill += take
       pos = take
       if (this.partialFill < 4) return -1
-      const len = partial.readUInt32BE(0)
+      const len = this.partial!.readUInt32BE(0)
       if (len === 0) {
         this.partial = null
         return pos
@@ -343,17 +348,26 @@ export class Connection {
         this.hooks.closed(this, `frame of ${len} bytes is too large`)
         return -1
       }
-      const full = Buffer.allocUnsafe(4 + len)
-      partial.copy(full, 0, 0, 4)
-      this.partial = partial = full
+      this.partialSize = 4 + len
     }
-    const take = Math.min(partial.length - this.partialFill, chunk.length - pos)
+    const take = Math.min(this.partialSize - this.partialFill, chunk.length - pos)
+    let partial = this.partial!
+    if (this.partialFill + take > partial.length) {
+      // Doubling keeps the copies linear in the frame's size; never past the frame's own size.
+      const size = Math.min(
+        this.partialSize,
+        Math.max(2 * partial.length, this.partialFill + take, PARTIAL_START),
+      )
+      const grown = Buffer.allocUnsafe(size)
+      partial.copy(grown, 0, 0, this.partialFill)
+      this.partial = partial = grown
+    }
     chunk.copy(partial, this.partialFill, pos, pos + take)
     this.partialFill += take
     pos += take
-    if (this.partialFill < partial.length) return -1
+    if (this.partialFill < this.partialSize) return -1
     this.partial = null
-    this.frame(partial.subarray(4), true)
+    this.frame(partial.subarray(4, this.partialSize), true)
     return pos
   }
 

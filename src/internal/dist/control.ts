@@ -4,7 +4,7 @@ import { names } from '../runtime/names.ts'
 import { EXITING, type Proc } from '../runtime/proc.ts'
 import { deliver } from '../runtime/scheduler.ts'
 import { exitSignal, sendAlias } from '../runtime/signals.ts'
-import { Atom } from '../term/atom.ts'
+import { Atom, WELL_KNOWN_ATOMS } from '../term/atom.ts'
 import { List } from '../term/misc.ts'
 import { localNode } from '../term/nodeRef.ts'
 import { Pid } from '../term/pid.ts'
@@ -22,6 +22,12 @@ import * as wire from './wire.ts'
  * decoded only when they will be used (a message to a dead pid is skipped undecoded).
  *
  * The `_TT` variants (sequential trace) are handled like their plain forms; the token is ignored.
+ *
+ * Who may say what, as the BEAM checks it (erts_net_message): the sender of a link, unlink, exit
+ * or monitor signal must be a process of the peer node, and its target a process of this node
+ * (one of an older incarnation of this node is dead: answered or ignored as the BEAM does). Why
+ * it matters: a link "from" a local pid would become a record on this connection that fires
+ * `noconnection` as if from that pid. Registered names are atoms, never binaries.
  */
 
 function bad(what: string): never {
@@ -44,11 +50,44 @@ function id(x: unknown): bigint {
   return bad('expected an unlink id')
 }
 
-/** An atom as Beamish spells names: `Atom` text or one of the well-known words. */
+/**
+ * The text of a decoded atom, or undefined for any other term. A decoded string is an atom only
+ * when it is one of the well-known words (a binary of the same text decodes to bytes).
+ */
 function atomName(x: unknown): string | undefined {
   if (x instanceof Atom) return x.name
-  if (typeof x === 'string') return x
+  if (typeof x === 'string') return WELL_KNOWN_ATOMS.has(x) ? x : undefined
+  if (typeof x === 'boolean') return x ? 'true' : 'false'
+  if (x === null) return 'nil'
+  if (x === undefined) return 'undefined'
   return undefined
+}
+
+/** A registered name: an atom, or the message is invalid. */
+function name(x: unknown): string {
+  const n = atomName(x)
+  if (n === undefined) bad('expected an atom as the registered name')
+  return n
+}
+
+/** The sender of a link, exit or monitor signal: a pid of the peer node. */
+function fromPeer(c: Connection, x: unknown): Pid {
+  const p = pid(x)
+  // By name, as the BEAM compares dist entries: a pid of an older incarnation still names the peer.
+  if (p.node !== c.peer && p.node.name !== c.node) bad(`sender ${p.node.name}, not ${c.node}`)
+  return p
+}
+
+/** The target of a signal: a pid of this node, maybe of an older incarnation (see `old`). */
+function toLocal(x: unknown): Pid {
+  const p = pid(x)
+  if (p.node !== localNode && p.node.name !== localNode.name) bad(`target on ${p.node.name}, not this node`)
+  return p
+}
+
+/** A pid of an older incarnation of this node (same name, other creation): its process is gone. */
+function old(p: Pid): boolean {
+  return p.node !== localNode
 }
 
 /** The live process of a pid of this node (of this incarnation: older ones are simply dead). */
@@ -79,7 +118,7 @@ export function dispatch(c: Connection, f: Frame): void {
     case wire.REG_SEND: // {6, From, Unused, ToName}
     case 16: {
       arity(t, op === 16 ? 5 : 4)
-      regSend(c, pid(t[1]), t[3], f)
+      regSend(c, pid(t[1]), name(t[3]), f)
       return
     }
     case wire.ALIAS_SEND: // {33, From, Alias}
@@ -93,72 +132,102 @@ export function dispatch(c: Connection, f: Frame): void {
       sendAlias(alias, payloadOf(f))
       return
     }
-    case wire.LINK:
+    case wire.LINK: {
+      // A target of an older incarnation has no process: recvLink answers `noproc`, as the BEAM.
       arity(t, 3)
-      links.recvLink(c, pid(t[1]), pid(t[2]))
-      return
-    case wire.EXIT: // {3, From, To, Reason}
-    case 13: // EXIT_TT {13, From, To, Token, Reason}
-      arity(t, op === 13 ? 5 : 4)
-      links.recvExit(c, pid(t[1]), pid(t[2]), t[t.length - 1])
-      return
-    case wire.PAYLOAD_EXIT:
-    case 25:
-      arity(t, op === 25 ? 4 : 3)
-      links.recvExit(c, pid(t[1]), pid(t[2]), payloadOf(f))
-      return
-    case wire.UNLINK:
-      arity(t, 3)
-      links.recvUnlink(c, pid(t[1]), pid(t[2]))
-      return
-    case wire.UNLINK_ID:
-      arity(t, 4)
-      links.recvUnlinkId(c, id(t[1]), pid(t[2]), pid(t[3]))
-      return
-    case wire.UNLINK_ID_ACK:
-      arity(t, 4)
-      links.recvUnlinkAck(c, id(t[1]), pid(t[2]), pid(t[3]))
-      return
-    case wire.EXIT2: // {8, From, To, Reason}
-    case 18:
-      arity(t, op === 18 ? 5 : 4)
-      exit2(pid(t[1]), pid(t[2]), t[t.length - 1])
-      return
-    case wire.PAYLOAD_EXIT2:
-    case 27:
-      arity(t, op === 27 ? 4 : 3)
-      exit2(pid(t[1]), pid(t[2]), payloadOf(f))
-      return
-    case wire.MONITOR_P: {
-      arity(t, 4)
-      const target = t[2] instanceof Pid ? t[2] : atomName(t[2])
-      if (target === undefined) bad('expected a pid or a name to monitor')
-      monitors.recvMonitor(c, pid(t[1]), target, ref(t[3]))
+      links.recvLink(c, fromPeer(c, t[1]), toLocal(t[2]))
       return
     }
-    case wire.DEMONITOR_P:
+    case wire.EXIT: // {3, From, To, Reason}
+    case 13: // EXIT_TT {13, From, To, Token, Reason}
+    case wire.PAYLOAD_EXIT:
+    case 25: {
+      const payload = op === wire.PAYLOAD_EXIT || op === 25
+      arity(t, op === 13 ? 5 : op === 25 ? 4 : payload ? 3 : 4)
+      const from = fromPeer(c, t[1])
+      const to = toLocal(t[2])
+      // Like the BEAM: a link exit for an older incarnation of this node is invalid, not ignored.
+      if (old(to)) bad('EXIT to a process of an older incarnation of this node')
+      links.recvExit(c, from, to, payload ? payloadOf(f) : t[t.length - 1])
+      return
+    }
+    case wire.UNLINK: {
+      arity(t, 3)
+      const from = fromPeer(c, t[1])
+      const to = toLocal(t[2])
+      if (!old(to)) links.recvUnlink(c, from, to)
+      return
+    }
+    case wire.UNLINK_ID: {
       arity(t, 4)
-      monitors.recvDemonitor(c, ref(t[3]))
+      const unlinkId = id(t[1])
+      const from = fromPeer(c, t[2])
+      const to = toLocal(t[3])
+      if (!old(to)) links.recvUnlinkId(c, unlinkId, from, to)
       return
-    case wire.MONITOR_P_EXIT: // {21, FromProc, To, Ref, Reason}
-      arity(t, 5)
-      monitors.recvMonitorExit(c, ref(t[3]), t[4])
-      return
-    case wire.PAYLOAD_MONITOR_P_EXIT:
+    }
+    case wire.UNLINK_ID_ACK: {
       arity(t, 4)
-      monitors.recvMonitorExit(c, ref(t[3]), payloadOf(f))
+      const unlinkId = id(t[1])
+      const from = fromPeer(c, t[2])
+      const to = toLocal(t[3])
+      if (!old(to)) links.recvUnlinkAck(c, unlinkId, from, to)
       return
+    }
+    case wire.EXIT2: // {8, From, To, Reason}
+    case 18:
+    case wire.PAYLOAD_EXIT2:
+    case 27: {
+      const payload = op === wire.PAYLOAD_EXIT2 || op === 27
+      arity(t, op === 18 ? 5 : op === 27 ? 4 : payload ? 3 : 4)
+      const from = fromPeer(c, t[1])
+      const to = toLocal(t[2])
+      if (!old(to)) exit2(from, to, payload ? payloadOf(f) : t[t.length - 1])
+      return
+    }
+    case wire.MONITOR_P: {
+      // {19, FromPid, ToProc, Ref}: ToProc a local pid or a name; an older incarnation's pid
+      // has no process, so recvMonitor answers `noproc` at once, as the BEAM.
+      arity(t, 4)
+      const from = fromPeer(c, t[1])
+      const target = t[2] instanceof Pid ? toLocal(t[2]) : name(t[2])
+      monitors.recvMonitor(c, from, target, ref(t[3]))
+      return
+    }
+    case wire.DEMONITOR_P: {
+      arity(t, 4)
+      fromPeer(c, t[1])
+      const target = t[2] instanceof Pid ? toLocal(t[2]) : name(t[2])
+      const r = ref(t[3])
+      if (!(target instanceof Pid && old(target))) monitors.recvDemonitor(c, r)
+      return
+    }
+    case wire.MONITOR_P_EXIT: // {21, Watched, Watcher, Ref, Reason}
+    case wire.PAYLOAD_MONITOR_P_EXIT: {
+      const payload = op === wire.PAYLOAD_MONITOR_P_EXIT
+      arity(t, payload ? 4 : 5)
+      if (!(t[1] instanceof Pid)) name(t[1])
+      const watcher = toLocal(t[2])
+      const r = ref(t[3])
+      if (!old(watcher)) monitors.recvMonitorExit(c, r, payload ? payloadOf(f) : t[4])
+      return
+    }
     case 29: // SPAWN_REQUEST {29, ReqId, From, GroupLeader, {M, F, Arity}, Opts} + Args
     case 30:
       spawnRequest(c, t)
       return
+    case 7: // GROUP_LEADER {7, FromPid, ToPid}: Beamish processes have no group leader
+      arity(t, 3)
+      pid(t[1])
+      pid(t[2])
+      return
     case 31: // SPAWN_REPLY: we never send SPAWN_REQUEST
     case 32:
-    case 5: // NODE_LINK: unused
-    case 7: // GROUP_LEADER: Beamish processes have no group leader
       return
     default:
-      bad(`unknown op ${op}`)
+      // NODE_LINK (5) included: listed in old protocol docs but never sent, and OTP's
+      // erts_net_message has no case for it, so it is an invalid message there too.
+      bad(op === 5 ? 'NODE_LINK (5) is not a valid control message' : `unknown op ${op}`)
   }
 }
 
@@ -174,15 +243,13 @@ function exit2(from: Pid, to: Pid, reason: unknown): void {
  * process holds them: `rex` (old-style `rpc:call`) replies `{badrpc, {'EXIT', {undef, …}}}`
  * (there is no Erlang code to run here), and `global_name_server`'s sync is ignored.
  */
-function regSend(_c: Connection, _from: Pid, to: unknown, f: Frame): void {
-  const name = atomName(to)
-  if (name === undefined) return
-  const p = names.get(name)
+function regSend(_c: Connection, _from: Pid, to: string, f: Frame): void {
+  const p = names.get(to)
   if (p !== undefined) {
     if (p.status < EXITING) deliver(p, payloadOf(f))
     return
   }
-  if (name === 'rex') rex(payloadOf(f))
+  if (to === 'rex') rex(payloadOf(f))
 }
 
 function rex(msg: unknown): void {

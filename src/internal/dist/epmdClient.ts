@@ -34,7 +34,13 @@ export interface NodeEntry {
   readonly extra: Buffer
 }
 
+/** The longest an EPMD request may take in all (not an idle time: a trickle of bytes ends too). */
 const TIMEOUT_MS = 5000
+/**
+ * The largest reply read. A PORT2_RESP is at most ~128 KiB (two 16-bit lengths) and a NAMES list
+ * of the 1024 nodes an EPMD keeps is far smaller: more is garbage or an attack, not a reply.
+ */
+const MAX_REPLY = 1024 * 1024
 
 /** A node entry to send: `extra` may be left out (empty). */
 export type EntryInit = Omit<NodeEntry, 'extra'> & { extra?: Buffer }
@@ -108,30 +114,73 @@ export function decodeNames(b: Buffer): { name: string; port: number }[] {
   return out
 }
 
-/** Sends one request and collects the whole response (EPMD closes the socket after it). */
-function request(addr: EpmdAddress, req: Buffer): Promise<Buffer> {
+/**
+ * Sends one request and collects the reply until `parse` can read it: `closed` tells that EPMD
+ * has closed the socket (a NAMES reply ends only then; a PORT2_RESP is read as soon as it is
+ * complete, whatever follows). Bounded: the whole request must finish within `timeoutMs`, and
+ * the reply must stay within MAX_REPLY, else it rejects.
+ */
+function request<T>(
+  addr: EpmdAddress,
+  req: Buffer,
+  timeoutMs: number,
+  parse: (reply: Buffer, closed: boolean) => T | undefined,
+): Promise<T> {
   return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = []
+    // One buffer that doubles as bytes come: parsing after every chunk then costs no re-copying.
+    let buf = Buffer.allocUnsafe(0)
+    let size = 0
+    let settled = false
     const sock = net.connect({ host: addr.host, port: addr.port })
-    sock.setTimeout(TIMEOUT_MS, () => sock.destroy(new Error('epmd timeout')))
+    const finish = (err: Error | null, value?: T) => {
+      if (settled) return
+      settled = true
+      clearTimeout(timer)
+      sock.destroy()
+      if (err !== null) reject(err)
+      else resolve(value as T)
+    }
+    const attempt = (closed: boolean) => {
+      if (settled) return
+      try {
+        const r = parse(buf.subarray(0, size), closed)
+        if (r !== undefined) finish(null, r)
+        else if (closed) finish(new Error('truncated reply from epmd'))
+      } catch (e) {
+        finish(e as Error)
+      }
+    }
+    const timer = setTimeout(() => finish(new Error('epmd timeout')), timeoutMs)
     sock.on('connect', () => sock.write(req))
-    sock.on('data', (c) => chunks.push(c))
-    sock.on('error', reject)
-    sock.on('close', () => resolve(Buffer.concat(chunks)))
+    sock.on('data', (c: Buffer) => {
+      if (size + c.length > MAX_REPLY) return finish(new Error(`epmd reply over ${MAX_REPLY} bytes`))
+      if (size + c.length > buf.length) {
+        const grown = Buffer.allocUnsafe(Math.min(MAX_REPLY, Math.max(2 * buf.length, size + c.length, 256)))
+        buf.copy(grown, 0, 0, size)
+        buf = grown
+      }
+      size += c.copy(buf, size)
+      attempt(false)
+    })
+    sock.on('error', (e) => finish(e))
+    sock.on('close', () => attempt(true))
   })
 }
 
 /**
  * Asks EPMD on `addr` where node `alive` listens. Resolves `null` when it is not registered;
- * rejects when EPMD cannot be reached.
+ * rejects when EPMD cannot be reached or does not answer within `timeoutMs` (default 5 s).
  *
  * @example
  * const entry = await portPlease({ host: '127.0.0.1', port: 4369 }, 'ref') // { port: 9100, … }
  */
-export async function portPlease(addr: EpmdAddress, alive: string): Promise<NodeEntry | null> {
-  const r = decodePort2(await request(addr, encodePortPlease(alive)))
-  if (r === undefined) throw new Error('truncated PORT2_RESP from epmd')
-  return r
+export function portPlease(
+  addr: EpmdAddress,
+  alive: string,
+  timeoutMs = TIMEOUT_MS,
+): Promise<NodeEntry | null> {
+  // Parsed as bytes arrive: the answer is complete once decodePort2 can read it, whatever follows.
+  return request(addr, encodePortPlease(alive), timeoutMs, (b) => decodePort2(b))
 }
 
 /**
@@ -140,8 +189,11 @@ export async function portPlease(addr: EpmdAddress, alive: string): Promise<Node
  * @example
  * await names({ host: '127.0.0.1', port: 4369 }) // [{ name: 'ref', port: 9100 }]
  */
-export async function names(addr: EpmdAddress): Promise<{ name: string; port: number }[]> {
-  return decodeNames(await request(addr, frame16(Buffer.from([NAMES_REQ]))))
+export function names(addr: EpmdAddress): Promise<{ name: string; port: number }[]> {
+  // A NAMES reply has no length: it ends when EPMD closes the socket.
+  return request(addr, frame16(Buffer.from([NAMES_REQ])), TIMEOUT_MS, (b, closed) =>
+    closed ? decodeNames(b) : undefined,
+  )
 }
 
 /** A live registration: closing `socket` unregisters the node. */
@@ -166,10 +218,12 @@ export function register(addr: EpmdAddress, entry: Omit<NodeEntry, 'extra'>): Pr
     const fail = (e: unknown) => {
       if (done) return
       done = true
+      clearTimeout(timer)
       sock.destroy()
       reject(e)
     }
-    sock.setTimeout(TIMEOUT_MS, () => fail(new Error('epmd timeout')))
+    // A deadline for the answer, not an idle time: a trickle of bytes must not keep it waiting.
+    const timer = setTimeout(() => fail(new Error('epmd timeout')), TIMEOUT_MS)
     sock.on('connect', () => sock.write(encodeAlive2(entry)))
     sock.on('error', fail)
     sock.on('close', () => fail(new Error('epmd closed the connection')))
@@ -182,7 +236,7 @@ export function register(addr: EpmdAddress, entry: Omit<NodeEntry, 'extra'>): Pr
       if (tag !== ALIVE2_X_RESP && tag !== ALIVE2_RESP) return fail(new Error(`bad ALIVE2 response ${tag}`))
       if (buf[1] !== 0) return fail(new Error('duplicate_name'))
       done = true
-      sock.setTimeout(0)
+      clearTimeout(timer)
       sock.removeAllListeners('data')
       sock.removeAllListeners('error')
       sock.removeAllListeners('close')

@@ -17,13 +17,17 @@ import {
  * BEAM nodes register with it and look nodes up through it too.
  *
  * Security (reliability.md R15): it binds to loopback by default, accepts registrations only
- * from loopback addresses, bounds request sizes, table size and idle time, and ignores the
- * debug/kill requests.
+ * from loopback addresses, bounds request sizes, table size, open sockets, idle time and the
+ * time to send a request, and ignores the debug/kill requests.
  */
 
 const MAX_REQUEST = 1024
 const MAX_NODES = 1024
 const IDLE_MS = 10_000
+/** The longest a client may take to send its one request: an idle time alone resets per byte. */
+const REQUEST_MS = 10_000
+/** Open sockets at most: every registered node's, plus room for lookups under way. */
+const MAX_SOCKETS = MAX_NODES + 256
 const DUMP_REQ = 100
 
 interface Registered {
@@ -55,7 +59,8 @@ export function startEpmd(host: string, port: number): Promise<EpmdServer> {
   const sockets = new Set<net.Socket>()
   let lastCreation = 0
 
-  function handle(sock: net.Socket, req: Buffer): void {
+  /** Answers one request; true when the socket stays open as a node's registration. */
+  function handle(sock: net.Socket, req: Buffer): boolean {
     const tag = req[0]
     if (tag === ALIVE2_REQ) {
       const entry = decodeEntry(req, 1)
@@ -67,7 +72,7 @@ export function startEpmd(host: string, port: number): Promise<EpmdServer> {
         nodes.size >= MAX_NODES
       ) {
         sock.end(Buffer.from([ALIVE2_X_RESP, 1, 0, 0, 0, 0]))
-        return
+        return false
       }
       let creation = randomInt(1, 0xffffffff)
       if (creation === lastCreation) creation = (creation % 0xfffffffe) + 1
@@ -81,16 +86,16 @@ export function startEpmd(host: string, port: number): Promise<EpmdServer> {
       const resp = Buffer.from([ALIVE2_X_RESP, 0, 0, 0, 0, 0])
       resp.writeUInt32BE(creation, 2)
       sock.write(resp)
-      return
+      return true
     }
     if (tag === PORT_PLEASE2_REQ) {
       const r = nodes.get(req.toString('utf8', 1))
       if (r === undefined) {
         sock.end(Buffer.from([PORT2_RESP, 1]))
-        return
+        return false
       }
       sock.end(encodeEntry([PORT2_RESP, 0], r.entry))
-      return
+      return false
     }
     if (tag === NAMES_REQ || tag === DUMP_REQ) {
       const head = Buffer.allocUnsafe(4)
@@ -98,15 +103,21 @@ export function startEpmd(host: string, port: number): Promise<EpmdServer> {
       let text = ''
       for (const r of nodes.values()) text += `name ${r.entry.name} at port ${r.entry.port}\n`
       sock.end(Buffer.concat([head, Buffer.from(text, 'utf8')]))
-      return
+      return false
     }
     // KILL_REQ, STOP_REQ and anything unknown: refused (a library EPMD is not remotely killable).
     sock.destroy()
+    return false
   }
 
   const server = net.createServer((sock) => {
     sockets.add(sock)
-    sock.on('close', () => sockets.delete(sock))
+    // Until the answer is out and the client gone (or, for ALIVE2, the node registered).
+    const deadline = setTimeout(() => sock.destroy(), REQUEST_MS).unref()
+    sock.on('close', () => {
+      sockets.delete(sock)
+      clearTimeout(deadline)
+    })
     sock.on('error', () => {})
     sock.setTimeout(IDLE_MS, () => sock.destroy())
     let buf = Buffer.alloc(0)
@@ -122,9 +133,12 @@ export function startEpmd(host: string, port: number): Promise<EpmdServer> {
       }
       if (buf.length < 2 + len) return
       handled = true
-      handle(sock, buf.subarray(2, 2 + len))
+      if (handle(sock, buf.subarray(2, 2 + len))) clearTimeout(deadline)
     })
   })
+
+  // Past this many, new connections are refused at once (a flood cannot exhaust descriptors).
+  server.maxConnections = MAX_SOCKETS
 
   return new Promise((resolve, reject) => {
     server.once('error', reject)

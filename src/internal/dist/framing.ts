@@ -1,4 +1,4 @@
-import { type DecodeOptions, decodeWithSize } from '../etf/index.ts'
+import { type DecodeOptions, decodeWithSize, type NodeBudget } from '../etf/index.ts'
 import { MAX_ATOM_UTF8_BYTES, strictUtf8, utf8Chars } from '../etf/reader.ts'
 import { DIST_FRAG_HEADER, DIST_HEADER, VERSION } from '../etf/tags.ts'
 
@@ -6,8 +6,9 @@ import { DIST_FRAG_HEADER, DIST_HEADER, VERSION } from '../etf/tags.ts'
  * Reading distribution frames after the handshake (distribution.md §4): pass-through frames
  * (`112, 131 Control [131 Payload]`), header frames (`131, 68, AtomCacheSection, Control
  * [Payload]`) and fragments (`131, 69 …` first, `131, 70 …` later). Per-connection state is
- * bounded: the atom cache is a fixed table of 2048 entries, and fragment reassembly is capped in
- * open sequences and in bytes.
+ * bounded: the atom cache is a fixed table of 2048 entries; fragment reassembly is capped in open
+ * sequences, in parts per message, and in bytes per message and per connection (each part
+ * charged for its bookkeeping too); the node identities a peer brings in are capped per peer.
  */
 
 export const PASS_THROUGH = 112
@@ -21,6 +22,26 @@ const SHARE_FROM = 64 * 1024
 const MAX_OPEN_FRAGMENTS = 64
 /** The largest message (reassembled or not) a peer may send: the decoder's input limit. */
 export const MAX_MESSAGE = 64 * 1024 * 1024
+/**
+ * Most fragments in one message. OTP cuts at 64 KiB (a 64 MiB message is 1024 parts) and other
+ * implementations at no less than ~1.5 KiB; an empty fragment adds no bytes but still a part.
+ */
+const MAX_PARTS = 65_536
+/** What a kept part costs beyond its bytes (its Buffer object and list slot), for the totals. */
+const PART_OVERHEAD = 128
+/**
+ * Most bytes (with PART_OVERHEAD per part) held across all open sequences of one connection:
+ * room for two messages of the largest size under way at once.
+ */
+const MAX_OPEN_BYTES = 2 * MAX_MESSAGE
+/** Parts smaller than this are copied out of their frame rather than kept as views pinning it. */
+const COPY_BELOW = 16 * 1024
+/**
+ * Most node identities one peer may bring in that are still alive (pids of nodes not known
+ * before). Why: the process-wide table has room for 65,536 (the decoder's maxNodes); without a
+ * per-peer share one peer could fill it and make every other peer's frames fail.
+ */
+const MAX_PEER_NODES = 4096
 
 /** Thrown for a frame that breaks the protocol; the connection is then closed. */
 export class FrameError extends Error {
@@ -36,21 +57,33 @@ export interface Frame {
 }
 
 interface Open {
+  /** The non-empty fragments' bytes so far. */
   readonly parts: Buffer[]
+  /** Payload bytes so far. */
   size: number
+  /** Fragments so far, empty ones included. */
+  count: number
   next: bigint
   readonly cache: (string | undefined)[]
 }
+
+/** The index of the control-message cache and option pair of each framing kind. */
+const PASS = 0
+const HEADER = 1
 
 /** Decoding state of one connection's incoming direction. */
 export class FrameReader {
   /** Atom cache entries: 8 segments × 256, keyed `segment * 256 + index`. */
   private readonly cache: (string | undefined)[] = new Array(2048)
   private readonly open = new Map<bigint, Open>()
+  /** Bytes held by the open sequences, with PART_OVERHEAD per part. */
+  private openBytes = 0
   /** Decode options: [pass-through, header] × [borrowed input, owned input]. */
   private readonly opts: readonly (readonly [DecodeOptions, DecodeOptions])[]
 
   constructor(base: DecodeOptions = {}) {
+    const nodeBudget: NodeBudget = base.nodeBudget ?? { live: 0, max: MAX_PEER_NODES }
+    base = { ...base, nodeBudget }
     const shared = { ...base, shareBinariesFrom: SHARE_FROM }
     this.opts = [
       [base, shared],
@@ -67,7 +100,7 @@ export class FrameReader {
    */
   read(data: Buffer, owned = false): Frame | undefined {
     const tag = data[0]
-    if (tag === PASS_THROUGH) return this.control(data, 1, this.opts[0]![owned ? 1 : 0]!)
+    if (tag === PASS_THROUGH) return this.control(data, 1, PASS, this.opts[PASS]![owned ? 1 : 0]!)
     if (tag !== VERSION || data.length < 3) throw new FrameError(`unknown frame type ${tag}`)
     const kind = data[1]
     if (kind === DIST_HEADER) {
@@ -85,8 +118,9 @@ export class FrameReader {
       if (id === 0n) throw new FrameError('fragment id 0')
       if (this.open.has(seq)) throw new FrameError(`fragment sequence ${seq} started twice`)
       if (this.open.size >= MAX_OPEN_FRAGMENTS) throw new FrameError('too many open fragmented messages')
-      const part = data.subarray(at)
-      this.open.set(seq, { parts: [part], size: part.length, next: id - 1n, cache: refs })
+      const o: Open = { parts: [], size: 0, count: 0, next: id - 1n, cache: refs }
+      this.add(o, data, at, owned)
+      this.open.set(seq, o)
       return undefined
     }
     if (kind === DIST_FRAG_CONT) {
@@ -95,55 +129,76 @@ export class FrameReader {
       const id = data.readBigUInt64BE(10)
       const o = this.open.get(seq)
       if (o === undefined || id !== o.next) throw new FrameError(`unexpected fragment ${id} of ${seq}`)
-      const part = data.subarray(18)
-      o.size += part.length
-      if (o.size > MAX_MESSAGE) throw new FrameError(`fragmented message over ${MAX_MESSAGE} bytes`)
-      o.parts.push(part)
+      this.add(o, data, 18, owned)
       o.next = id - 1n
       if (id !== 1n) return undefined
       this.open.delete(seq)
+      this.openBytes -= o.size + o.count * PART_OVERHEAD
       return this.decode(Buffer.concat(o.parts, o.size), 0, o.cache, true)
     }
     throw new FrameError(`unknown frame type 131, ${kind}`)
   }
 
+  /**
+   * Keeps the fragment bytes `data[at…]` for `o`, within the limits. Why copy a small part: a view
+   * would pin its whole frame, or the whole socket chunk it came in, until the message completes.
+   */
+  private add(o: Open, data: Buffer, at: number, owned: boolean): void {
+    const n = data.length - at
+    if (o.count >= MAX_PARTS) throw new FrameError(`a message of more than ${MAX_PARTS} fragments`)
+    if (o.size + n > MAX_MESSAGE) throw new FrameError(`fragmented message over ${MAX_MESSAGE} bytes`)
+    const cost = n + PART_OVERHEAD
+    if (this.openBytes + cost > MAX_OPEN_BYTES) {
+      throw new FrameError(`fragmented messages under way hold over ${MAX_OPEN_BYTES} bytes`)
+    }
+    this.openBytes += cost
+    o.size += n
+    o.count++
+    if (n === 0) return // nothing to keep (the fragment still counts as a part, above)
+    o.parts.push(owned && n >= COPY_BELOW ? data.subarray(at) : Buffer.from(data.subarray(at)))
+  }
+
   /** Forgets everything (the connection is gone). */
   clear(): void {
     this.open.clear()
+    this.openBytes = 0
     this.cache.fill(undefined)
-    this.lastCtrl = null
-    this.lastTerm = undefined
+    this.lastCtrl = [null, null]
+    this.lastTerm = [undefined, undefined]
   }
 
   private decode(buf: Buffer, at: number, refs: (string | undefined)[], owned: boolean): Frame {
-    const base = this.opts[1]![owned ? 1 : 0]!
-    if (refs.length === 0) return this.control(buf, at, base)
+    const base = this.opts[HEADER]![owned ? 1 : 0]!
+    if (refs.length === 0) return this.control(buf, at, HEADER, base)
     const opts: DecodeOptions = { ...base, atomCache: refs }
     const r = decodeWithSize(buf, at, opts)
     return { ctrl: r.term, buf, payloadAt: at + r.bytesRead, opts }
   }
 
   /**
-   * The last control message, as bytes and as the term decoded from them. Why: a stream of
-   * messages from one sender to one receiver repeats the same control bytes (two pids), and a
-   * byte comparison is much cheaper than decoding two pids. Only for frames without atom cache
-   * refs, whose bytes mean the same thing every time. The term is never mutated by dispatch.
+   * The last control message of each framing kind (pass-through, header), as bytes and as the
+   * term decoded from them. Why: a stream of messages from one sender to one receiver repeats the
+   * same control bytes (two pids), and a byte comparison is much cheaper than decoding two pids.
+   * Only for frames without atom cache refs, whose bytes mean the same thing every time. Why one
+   * per kind: the same bytes are a valid control message in one kind only (pass-through terms
+   * carry a version byte, header terms do not), so a frame must never be judged by the other
+   * kind's entry. The term is never mutated by dispatch.
    */
-  private lastCtrl: Buffer | null = null
-  private lastTerm: unknown = undefined
+  private lastCtrl: [Buffer | null, Buffer | null] = [null, null]
+  private lastTerm: [unknown, unknown] = [undefined, undefined]
 
   /** The frame whose control message (no atom cache refs) starts at `at`: remembered, or decoded. */
-  private control(buf: Buffer, at: number, opts: DecodeOptions): Frame {
-    const last = this.lastCtrl
+  private control(buf: Buffer, at: number, kind: typeof PASS | typeof HEADER, opts: DecodeOptions): Frame {
+    const last = this.lastCtrl[kind]
     if (last !== null && buf.length - at >= last.length) {
       let i = 0
       while (i < last.length && buf[at + i] === last[i]) i++
-      if (i === last.length) return { ctrl: this.lastTerm, buf, payloadAt: at + last.length, opts }
+      if (i === last.length) return { ctrl: this.lastTerm[kind], buf, payloadAt: at + last.length, opts }
     }
     const r = decodeWithSize(buf, at, opts)
     if (r.bytesRead <= 256) {
-      this.lastCtrl = Buffer.from(buf.subarray(at, at + r.bytesRead))
-      this.lastTerm = r.term
+      this.lastCtrl[kind] = Buffer.from(buf.subarray(at, at + r.bytesRead))
+      this.lastTerm[kind] = r.term
     }
     return { ctrl: r.term, buf, payloadAt: at + r.bytesRead, opts }
   }

@@ -1,4 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
+import { strictUtf8 } from '../etf/reader.ts'
 import { missingMandatory } from './flags.ts'
 
 /**
@@ -157,7 +158,9 @@ export class Handshake {
         if (m[0] !== 78 || m.length < 15) return this.fail('expected send_name (N)')
         const nlen = m.readUInt16BE(13)
         if (m.length < 15 + nlen) return this.fail('truncated send_name')
-        const name = m.toString('utf8', 15, 15 + nlen)
+        // Strict: a lenient decode turns bad bytes into U+FFFD, so distinct names would collide.
+        const name = strictUtf8(m, 15, 15 + nlen)
+        if (name === undefined) return this.fail('node name is not valid UTF-8')
         if (!validNodeName(name)) return this.fail(`invalid node name ${JSON.stringify(name)}`)
         this.peer = { name, flags: m.readBigUInt64BE(1), creation: m.readUInt32BE(9) }
         const missing = missingMandatory(this.peer.flags)
@@ -198,7 +201,8 @@ export class Handshake {
         if (m[0] !== 78 || m.length < 19) return this.fail('expected a challenge (N)')
         const nlen = m.readUInt16BE(17)
         if (m.length < 19 + nlen) return this.fail('truncated challenge')
-        const name = m.toString('utf8', 19, 19 + nlen)
+        const name = strictUtf8(m, 19, 19 + nlen)
+        if (name === undefined) return this.fail('node name is not valid UTF-8')
         this.peer = { name, flags: m.readBigUInt64BE(1), creation: m.readUInt32BE(13) }
         if (o.peer !== undefined && name !== o.peer) return this.fail(`it identified itself as ${name}`)
         const missing = missingMandatory(this.peer.flags)

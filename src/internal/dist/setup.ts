@@ -112,7 +112,8 @@ export function dial(me: Identity, node: string, epmdPort: number): Dial {
     const epmd: EpmdAddress = { host, port: epmdPort }
     let entry: Awaited<ReturnType<typeof portPlease>>
     try {
-      entry = await portPlease(epmd, alive)
+      // Bounded like every other step: the lookup's own deadline is the setup time.
+      entry = await portPlease(epmd, alive, SETUP_MS)
     } catch (e) {
       throw new SetupError(`epmd on ${host} unreachable (${(e as NodeJS.ErrnoException).code ?? e})`, node)
     }

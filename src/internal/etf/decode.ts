@@ -2,13 +2,31 @@ import { inflateSync } from 'node:zlib'
 import { Atom } from '../term/atom.ts'
 import { List, OpaqueFun } from '../term/misc.ts'
 import { Pid } from '../term/pid.ts'
-import { canonicalKey } from './encode.ts'
 import { EtfError } from './errors.ts'
+import { KeyIds } from './keys.ts'
 import { type DecodeOptions, Reader } from './reader.ts'
 import * as S from './scalars.ts'
 import * as T from './tags.ts'
 
+/**
+ * What every NIL_EXT decodes to. Why one shared, frozen instance: NIL_EXT is one byte of input, and
+ * a new List and array for each would cost ~80 bytes of heap per byte (a list of a million `[]`s
+ * held 76 MB). Nothing mutates a List's items, and a frozen value is also sent between processes
+ * by reference.
+ */
+const EMPTY: List<never> = Object.freeze(new List<never>(Object.freeze([])))
+
+/**
+ * A map costs several times the heap of other terms (an empty JS Map is ~180 bytes, a tuple
+ * slot ~8–50), so it counts as this many terms against maxTerms: the limit then bounds memory
+ * for maps as it does for other terms.
+ */
+const MAP_WEIGHT = 4
+
 class Decoder extends Reader {
+  /** Keys of the map keys seen in this decode (made on the first key that is an object). */
+  declare keys: KeyIds | undefined
+
   /** Decodes the term at the cursor. Recursion is bounded by maxDepth (checked in `enter`). */
   term(): unknown {
     const at = this.pos
@@ -43,7 +61,7 @@ class Decoder extends Reader {
         return this.binaryValue(start, start + len)
       }
       case T.NIL_EXT:
-        return new List([])
+        return EMPTY
       case T.STRING_EXT:
         return this.string(at)
       case T.LIST_EXT:
@@ -150,6 +168,7 @@ class Decoder extends Reader {
     const n = this.u16()
     this.need(n, 'STRING_EXT bytes')
     this.count(n, at)
+    if (n === 0) return EMPTY
     const items = new Array<number>(n)
     for (let i = 0; i < n; i++) items[i] = this.buf[this.pos + i]!
     this.pos += n
@@ -168,21 +187,38 @@ class Decoder extends Reader {
     }
     this.elements(n + 1, 'a LIST_EXT (with its tail)', at)
     this.enter(at)
-    let items = new Array<unknown>(n)
+    const items = new Array<unknown>(n)
     for (let i = 0; i < n; i++) items[i] = this.term()
+    // `[1 | [2]]` is the list `[1, 2]`: normalise so equal lists decode to equal values. Why a
+    // loop over LIST_EXT tails instead of decoding each tail and concatenating: a chain of k
+    // tails would copy the items decoded so far k times (quadratic in the input).
     let tail: unknown = null
-    if (this.pos < this.end && this.buf[this.pos] === T.NIL_EXT) {
-      this.pos++
-    } else {
+    for (;;) {
+      const tag = this.pos < this.end ? this.buf[this.pos] : undefined
+      if (tag === T.NIL_EXT) {
+        this.pos++ // counted in advance by `elements(n + 1)`, as the tail
+        break
+      }
+      if (tag === T.LIST_EXT) {
+        const tailAt = this.pos++
+        this.count(1, tailAt)
+        this.need(4, 'a LIST_EXT length')
+        const more = this.u32()
+        if (more > 0) this.elements(more + 1, 'a LIST_EXT (with its tail)', tailAt)
+        for (let i = 0; i < more; i++) items.push(this.term())
+        continue
+      }
       tail = this.term()
-      // `[1 | [2]]` is the list `[1, 2]`; normalise so equal lists decode to equal values.
       if (tail instanceof List) {
-        items = items.concat(tail.items)
+        // A STRING_EXT tail: its items join ours, and its tail (null) ends the list.
+        const more = tail.items
+        for (let i = 0; i < more.length; i++) items.push(more[i])
         tail = tail.tail
       } else if (tail === null || tail === undefined) {
         // `null` means "proper" to List and `undefined` means "default": keep these tails as Atoms.
         tail = this.atom(tail === null ? 'nil' : 'undefined', at)
       }
+      break
     }
     this.depth--
     return new List(items, tail)
@@ -198,24 +234,28 @@ class Decoder extends Reader {
         at,
       )
     }
+    this.count(MAP_WEIGHT - 1, at)
     this.elements(2 * n, 'a MAP_EXT', at)
     this.enter(at)
     const out = new Map<unknown, unknown>()
-    // Keys JS Map cannot compare by value (tuples, lists, pids…) are checked by canonical bytes.
+    // Keys JS Map cannot compare by value (tuples, lists, pids…) are checked by KeyIds keys.
     let seen: Set<string> | undefined
     for (let i = 0; i < n; i++) {
       const keyAt = this.pos
+      const keyedBefore = this.keys?.keyedMaps ?? 0
       const k = this.term()
       let dup: boolean
       if (typeof k === 'object' && k !== null && !(k instanceof Atom)) {
         seen ??= new Set()
-        const c = canonicalKey(k, this.maxDepth + 1)
-        dup = seen.has(c)
-        seen.add(c)
+        const keys = (this.keys ??= new KeyIds(this.maxDepth + 1))
+        const key = keys.key(k, keys.keyedMaps !== keyedBefore)
+        dup = seen.has(key)
+        seen.add(key)
       } else dup = out.has(k)
       if (dup) throw this.fail('ERR_BEAMISH_ETF_INVALID', 'duplicate key in MAP_EXT', keyAt)
       out.set(k, this.term())
     }
+    if (seen !== undefined) this.keys!.keyedMaps++
     this.depth--
     return out
   }

@@ -331,20 +331,24 @@ export function encode(term: unknown, opts?: EncodeOptions): Buffer {
   }
 }
 
-const canonicalEncoder = new Encoder(1024)
-canonicalEncoder.canonical = true
+let canonicalEncoder = newCanonical()
 let canonicalBusy = false
+
+function newCanonical(): Encoder {
+  const enc = new Encoder(1024)
+  enc.canonical = true
+  return enc
+}
 
 /**
  * A string that is equal for equal terms (UTF-8 atoms, sorted map pairs): used by the decoder to
- * find duplicate map keys that JS `Map` identity cannot see (tuples, lists, pids…).
+ * find duplicate map keys that JS `Map` identity cannot see (tuples, lists, pids…; see keys.ts).
  *
  * @example
  * canonicalKey([1, 'a'], 512) === canonicalKey([1, 'a'], 512) // true, though the arrays differ
  */
 export function canonicalKey(term: unknown, maxDepth: number): string {
-  const enc = canonicalBusy ? new Encoder(256) : canonicalEncoder
-  enc.canonical = true
+  const enc = canonicalBusy ? newCanonical() : canonicalEncoder
   if (enc === canonicalEncoder) canonicalBusy = true
   try {
     enc.reset()
@@ -352,6 +356,11 @@ export function canonicalKey(term: unknown, maxDepth: number): string {
     enc.term(term)
     return enc.buf.toString('latin1', 0, enc.pos)
   } finally {
-    if (enc === canonicalEncoder) canonicalBusy = false
+    if (enc === canonicalEncoder) {
+      canonicalBusy = false
+      if (enc.depth > 0) enc.reset()
+      // Like encode(): one large key (a 16 MiB binary) must not pin its buffer for good.
+      if (enc.buf.length > KEEP_SIZE) canonicalEncoder = newCanonical()
+    }
   }
 }

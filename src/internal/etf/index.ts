@@ -13,4 +13,4 @@ export {
   setLocalPidResolver,
   setLocalRefResolver,
 } from './intern.ts'
-export { type AtomCacheLookup, DECODE_DEFAULTS, type DecodeOptions } from './reader.ts'
+export { type AtomCacheLookup, DECODE_DEFAULTS, type DecodeOptions, type NodeBudget } from './reader.ts'

@@ -41,16 +41,18 @@ export const INTERN_LIMIT = 65_536
 
 /**
  * One table per node: the node is matched by identity (NodeRefs are interned), then the pid by a
- * number key (`id * 2^32 + serial` while that is exact), so a lookup builds no string.
+ * number key (`id * 2^32 + serial` while that is exact), so a lookup builds no string. Weak in
+ * the node: a node identity nothing else refers to is released (see nodeRef.ts), and its table
+ * goes with it.
  */
-type Table<T extends object> = Map<NodeRef, Map<number | string, WeakRef<T>>>
+type Table<T extends object> = WeakMap<NodeRef, Map<number | string, WeakRef<T>>>
 interface Held {
   readonly inner: Map<number | string, WeakRef<object>>
   readonly key: number | string
   readonly kind: 'pids' | 'refs'
 }
-const pids: Table<Pid> = new Map()
-const refs: Table<Ref> = new Map()
+const pids: Table<Pid> = new WeakMap()
+const refs: Table<Ref> = new WeakMap()
 const sizes = { pids: 0, refs: 0 }
 
 // Why check deref() before deleting: the slot may already hold a newer live object for the key.

@@ -7,13 +7,30 @@ import * as T from './tags.ts'
 /** Looks up the atom text of the k-th ref of a distribution header's atom cache section. */
 export type AtomCacheLookup = readonly (string | undefined)[] | ((index: number) => string | undefined)
 
+/**
+ * New node identities one source of terms (one peer's connection) has brought in and that are
+ * still alive; shared by every decode from that source (see {@link DecodeOptions.nodeBudget}).
+ */
+export interface NodeBudget {
+  live: number
+  readonly max: number
+}
+
+/** Gives a budget its room back when a node identity it paid for is released. */
+const budgets = new FinalizationRegistry<NodeBudget>((b) => {
+  b.live--
+})
+
 /** Options of `decode` / `decodeWithSize`. Every limit has a safe default (see {@link DECODE_DEFAULTS}). */
 export interface DecodeOptions {
   /** Expect the leading version byte 131 (default true). Inside distribution frames: false. */
   versionByte?: boolean
   /** Deepest nesting of tuples, lists, maps, funs and compressed terms. */
   maxDepth?: number
-  /** Most terms (every element counts, including each character of a STRING_EXT). */
+  /**
+   * Most terms (every element counts, including each character of a STRING_EXT; a map counts
+   * as 4 for its own heap cost, besides its keys and values).
+   */
   maxTerms?: number
   /** Most input bytes, and most bytes a compressed term may declare it inflates to. */
   maxInputSize?: number
@@ -27,6 +44,12 @@ export interface DecodeOptions {
   maxAtoms?: number
   /** Decoding refuses to create new node identities once this many remote nodes are known. */
   maxNodes?: number
+  /**
+   * Charges the node identities this decode creates to a budget shared by every decode from one
+   * source: at most `max` of them alive at once. Why: `maxNodes` is process-wide, so without it
+   * one peer could use it all up and make every other peer's pids of new nodes fail.
+   */
+  nodeBudget?: NodeBudget
   /** The atom cache of the current distribution header; needed for ATOM_CACHE_REF (82). */
   atomCache?: AtomCacheLookup
   /** Reject funs (NEW_FUN_EXT, EXPORT_EXT) as unsupported: for data from untrusted peers. */
@@ -153,6 +176,7 @@ export class Reader {
   declare readonly maxBigIntBytes: number
   declare readonly maxAtoms: number
   declare readonly maxNodes: number
+  declare readonly nodeBudget: NodeBudget | undefined
   declare readonly atomCache: AtomCacheLookup | undefined
   declare readonly rejectFuns: boolean
   declare readonly shareFrom: number
@@ -173,6 +197,7 @@ export class Reader {
     this.maxBigIntBytes = opts?.maxBigIntBytes ?? d.maxBigIntBytes
     this.maxAtoms = opts?.maxAtoms ?? d.maxAtoms
     this.maxNodes = opts?.maxNodes ?? d.maxNodes
+    this.nodeBudget = opts?.nodeBudget
     this.atomCache = opts?.atomCache
     this.rejectFuns = opts?.rejectFuns === true
     this.shareFrom = opts?.shareBinariesFrom ?? 0
@@ -343,7 +368,19 @@ export class Reader {
         at,
       )
     }
-    return (lastNode = nodeRef(name, creation))
+    const budget = this.nodeBudget
+    if (budget === undefined) return (lastNode = nodeRef(name, creation))
+    if (budget.live >= budget.max) {
+      throw this.fail(
+        'ERR_BEAMISH_ETF_LIMIT',
+        `too many new node identities from one source still in use (nodeBudget ${budget.max})`,
+        at,
+      )
+    }
+    const ref = nodeRef(name, creation)
+    budget.live++
+    budgets.register(ref, budget)
+    return (lastNode = ref)
   }
 
   /** Copies bytes out so a decoded binary never pins (or aliases) the caller's input buffer. */

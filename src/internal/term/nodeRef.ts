@@ -5,7 +5,8 @@
  * Why one shared object per node instead of a name string in every pid: the local node's name
  * changes when distribution starts (`nonode@nohost` → `ts@host`), and every local pid made before
  * must then report the new name, exactly as on the BEAM. Remote node refs are interned per
- * (name, creation) so that pids from the wire compare with `===`.
+ * (name, creation) so that pids from the wire compare with `===`; an identity nothing refers to
+ * any more is released, and one seen again later gets a new `index`.
  */
 export class NodeRef {
   /** Atom text of the node name, e.g. `"nonode@nohost"` or `"ts@localhost"`. */
@@ -32,8 +33,19 @@ export class NodeRef {
 /** The local node. Its name and creation are set by distribution (`Node.start`). */
 export const localNode: NodeRef = new NodeRef('nonode@nohost', 0, 0)
 
-const remoteNodes = new Map<string, NodeRef>()
+/**
+ * Remote node identities by `creation/name`, held weakly. Why: a peer can name any number of
+ * nodes in the pids it sends; the table must hold only identities something still refers to
+ * (a pid, a ref, a connection), as the BEAM frees an unused node entry, so that what one peer
+ * once sent does not use up the room (the decoder's `maxNodes`) others need.
+ */
+const remoteNodes = new Map<string, WeakRef<NodeRef>>()
 let nextIndex = 1
+
+// Why check deref() before deleting: the slot may already hold a newer identity for the key.
+const registry = new FinalizationRegistry<string>((key) => {
+  if (remoteNodes.get(key)?.deref() === undefined) remoteNodes.delete(key)
+})
 
 /**
  * The interned `NodeRef` for a node name and creation. The local node's own name resolves to
@@ -42,10 +54,11 @@ let nextIndex = 1
 export function nodeRef(name: string, creation: number): NodeRef {
   if (name === localNode.name && creation === localNode.creation) return localNode
   const key = `${creation}/${name}`
-  let ref = remoteNodes.get(key)
+  let ref = remoteNodes.get(key)?.deref()
   if (ref === undefined) {
     ref = new NodeRef(name, creation, nextIndex++)
-    remoteNodes.set(key, ref)
+    remoteNodes.set(key, new WeakRef(ref))
+    registry.register(ref, key)
   }
   return ref
 }
@@ -53,10 +66,13 @@ export function nodeRef(name: string, creation: number): NodeRef {
 /** The interned `NodeRef` if it already exists, without creating it (for table limits). */
 export function findNodeRef(name: string, creation: number): NodeRef | undefined {
   if (name === localNode.name && creation === localNode.creation) return localNode
-  return remoteNodes.get(`${creation}/${name}`)
+  return remoteNodes.get(`${creation}/${name}`)?.deref()
 }
 
-/** How many remote node identities are interned (for limits and tests). */
+/**
+ * How many remote node identities are interned (for limits and tests). It counts identities no
+ * longer referred to until the garbage collector has reclaimed them.
+ */
 export function remoteNodeCount(): number {
   return remoteNodes.size
 }
