@@ -29,10 +29,52 @@ export function stackLines(stack: string | undefined): string[] {
 }
 
 /**
- * Formats an exit reason the way Elixir's Logger prints it: a thrown error becomes its banner
- * and stack, anything else is inspected.
+ * An exit reason in words, as Elixir's `Exception.format_exit/1` gives it (`shutdown: x`,
+ * `bad return value: …`, `exited in: GenServer.call(…)` and its cause); other reasons inspected.
  */
-export function formatReason(reason: unknown): string {
+export function formatExit(reason: unknown): string {
+  switch (reason) {
+    case 'normal':
+    case 'shutdown':
+    case 'killed':
+      return reason
+    case 'calling_self':
+      return 'process attempted to call itself'
+    case 'timeout':
+      return 'time out'
+    case 'noconnection':
+      return 'no connection'
+    case 'noproc':
+      return "no process: the process is not alive or there's no process currently associated with the given name, possibly because its application isn't started"
+  }
+  if (Array.isArray(reason) && reason.length === 2) {
+    const [tag, x] = reason
+    if (tag === 'shutdown') return `shutdown: ${inspect(x)}`
+    if (tag === 'nodedown') return `no connection to ${String(x)}`
+    if (tag === 'bad_return_value') return `bad return value: ${inspect(x)}`
+    if (tag === 'bad_call') return `bad call: ${inspect(x)}`
+    if (tag === 'bad_cast') return `bad cast: ${inspect(x)}`
+    if (
+      Array.isArray(x) &&
+      x.length === 3 &&
+      typeof x[0] === 'string' &&
+      typeof x[1] === 'string' &&
+      Array.isArray(x[2])
+    ) {
+      // A failed call's `[reason, [mod, fn, args]]`.
+      const args = (x[2] as unknown[]).map((a) => inspect(a)).join(', ')
+      return `exited in: ${x[0]}.${x[1]}(${args})\n    ** (EXIT) ${formatExit(tag)}`
+    }
+  }
+  return inspect(reason)
+}
+
+/**
+ * Formats an exit reason the way Elixir's Logger prints it: a thrown error becomes its banner
+ * and stack; any other reason `** (exit) <inspected>`, or with `kind` 'stop' (the reports of a
+ * GenServer or Task that stopped) `** (stop) <in words>`, as Elixir's reports say it.
+ */
+export function formatReason(reason: unknown, kind: 'exit' | 'stop' = 'exit'): string {
   if (Array.isArray(reason) && reason.length === 2 && reason[0] instanceof Error) {
     const err = reason[0]
     const lines = [errorBanner(err), ...stackLines(typeof reason[1] === 'string' ? reason[1] : err.stack)]
@@ -44,7 +86,9 @@ export function formatReason(reason: unknown): string {
     Array.isArray(reason[0]) &&
     reason[0][0] === 'nocatch'
   ) {
-    return [`** (throw) ${inspect(reason[0][1])}`, ...stackLines(reason[1] as string)].join('\n')
+    // A stop report shows the reason itself (`** (stop) {:nocatch, :x}`), a crash the throw.
+    const head = kind === 'stop' ? `** (stop) ${inspect(reason[0])}` : `** (throw) ${inspect(reason[0][1])}`
+    return [head, ...stackLines(reason[1] as string)].join('\n')
   }
-  return `** (exit) ${inspect(reason)}`
+  return kind === 'stop' ? `** (stop) ${formatExit(reason)}` : `** (exit) ${inspect(reason)}`
 }

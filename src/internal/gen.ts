@@ -9,6 +9,7 @@ import { CUSTOM_HANDLERS, type CustomReceive, K_CUSTOM, type Receive, ReceiveOp 
 import { deliver } from './runtime/scheduler.ts'
 import * as sig from './runtime/signals.ts'
 import { sendTo } from './runtime/spawn.ts'
+import { sameTerm } from './term/equal.ts'
 import { List } from './term/misc.ts'
 import { localNode } from './term/nodeRef.ts'
 import { Pid } from './term/pid.ts'
@@ -337,12 +338,12 @@ export function call<R>(
 /** `cast`: fire and forget; always succeeds, even for dead or unknown servers (G-c2). */
 export function cast(server: ServerRef, request: unknown): void {
   if (current === null) checkSenderAlive()
-  const dest = whereis(server)
-  if (dest === undefined) return
   try {
-    sendTo(dest, ['$gen_cast', request], cast)
+    const dest = whereis(server)
+    if (dest !== undefined) sendTo(dest, ['$gen_cast', request], cast)
   } catch {
-    // A name that vanished between lookup and send: casts never fail.
+    // Casts never fail (Elixir catches everything): a name that vanished between lookup and
+    // send, a via registry that does not exist or cannot name a single process.
   }
 }
 
@@ -398,13 +399,6 @@ function* doStop(
   const actual = (got as unknown[])[4]
   if (actual === 'noproc' || actual === 'noconnection')
     throw callExit(downReason(actual, dest), mod, 'stop', args)
-  if (!sameReason(actual, reason)) throw callExit(actual, mod, 'stop', args)
+  if (!sameTerm(actual, reason)) throw callExit(actual, mod, 'stop', args)
   return 'ok' as const
-}
-
-function sameReason(a: unknown, b: unknown): boolean {
-  if (a === b) return true
-  if (Array.isArray(a) && Array.isArray(b))
-    return a.length === b.length && a.every((x, i) => sameReason(x, b[i]))
-  return false
 }

@@ -9,6 +9,7 @@ import {
   StopSignal,
   stopServer,
   system,
+  thrownReturn,
 } from './genServerStop.ts'
 import { log } from './logger.ts'
 import { exitWith, initAck, type StartCtx } from './procLib.ts'
@@ -87,8 +88,12 @@ export function* serverMain(ctx: StartCtx, mod: Module, arg: unknown, name: Name
   const next: Next = { timeout: -1, cont: NONE }
   let r: unknown
   try {
-    r = startIn(p, mod.init, mod, [arg])
-    if (blocks(r)) r = yield* settle(r)
+    try {
+      r = startIn(p, mod.init, mod, [arg])
+      if (blocks(r)) r = yield* settle(r)
+    } catch (e) {
+      r = thrownReturn(e)
+    }
   } catch (e) {
     const reason = crashReason(e, p)
     p.ext!.crash = undefined
@@ -142,6 +147,11 @@ class ServerLoop implements Reactor, Next {
   /** The pending timeout and continue (Next), set by the last callback's result. */
   timeout: Timeout
   cont: unknown
+  /**
+   * The idle timeout the server waits with now (-1: none). Why kept: a system message does not
+   * cancel it; gen_server re-enters its loop with the same timeout after one.
+   */
+  private idle: Timeout = -1
 
   constructor(p: Proc, mod: Module, state: unknown, parent: Pid | null, name: Name | undefined, next: Next) {
     this.p = p
@@ -165,13 +175,20 @@ class ServerLoop implements Reactor, Next {
       while (this.cont !== NONE) {
         const c = this.cont
         this.cont = NONE
+        this.lastMsg = ['continue', c]
         if (this.mod.handleContinue === undefined) throw new ExitError('undef')
-        const r = callIn(this.p, this.mod.handleContinue, this.mod, [c, this.state])
-        if (blocks(r)) return this.slow(r, c, undefined)
-        this.noreply(r, c)
+        let r: unknown
+        try {
+          r = callIn(this.p, this.mod.handleContinue, this.mod, [c, this.state])
+        } catch (e) {
+          r = thrownReturn(e)
+        }
+        if (blocks(r)) return this.slow(r, undefined)
+        this.noreply(r)
       }
-      if (this.timeout < 0) return this.anyOp
       const t = this.timeout
+      this.idle = t
+      if (t < 0) return this.anyOp
       this.timeout = -1
       return new ReceiveOp(null, null, t, timeoutMsg, -1)
     } catch (e) {
@@ -182,7 +199,8 @@ class ServerLoop implements Reactor, Next {
   /** Dispatches one message; returns the generator to hand over to when a callback blocks. */
   private handle(msg: unknown): Generator<unknown, unknown, unknown> | undefined {
     const { p, mod, name } = this
-    this.lastMsg = msg
+    // The whole message, as a crash report names it (`{:"$gen_cast", x}`, a call's client).
+    this.lastMsg = msg === TIMEOUT ? 'timeout' : msg
     if (Array.isArray(msg)) {
       const tag = msg[0]
       if (tag === '$gen_call' && msg.length === 3 && Array.isArray(msg[1])) {
@@ -193,11 +211,16 @@ class ServerLoop implements Reactor, Next {
           )
         }
         const from = msg[1] as unknown as From
-        const r = this.hcAsync
-          ? callIn(p, hc, mod, [msg[2], from, this.state])
-          : hc.call(mod, msg[2], from, this.state)
-        if (blocks(r)) return this.slow(r, msg[2], from)
-        this.callResult(r, msg[2], from)
+        let r: unknown
+        try {
+          r = this.hcAsync
+            ? callIn(p, hc, mod, [msg[2], from, this.state])
+            : hc.call(mod, msg[2], from, this.state)
+        } catch (e) {
+          r = thrownReturn(e)
+        }
+        if (blocks(r)) return this.slow(r, from)
+        this.callResult(r, from)
         return undefined
       }
       if (tag === '$gen_cast' && msg.length === 2) {
@@ -207,13 +230,20 @@ class ServerLoop implements Reactor, Next {
             `attempted to cast GenServer ${procLabel(p, name)} but no handleCast callback was provided`,
           )
         }
-        const r = this.castAsync ? callIn(p, hc, mod, [msg[1], this.state]) : hc.call(mod, msg[1], this.state)
-        if (blocks(r)) return this.slow(r, msg[1], undefined)
-        this.noreply(r, msg[1])
+        let r: unknown
+        try {
+          r = this.castAsync ? callIn(p, hc, mod, [msg[1], this.state]) : hc.call(mod, msg[1], this.state)
+        } catch (e) {
+          r = thrownReturn(e)
+        }
+        if (blocks(r)) return this.slow(r, undefined)
+        this.noreply(r)
         return undefined
       }
       if (tag === 'system' && msg.length === 3 && Array.isArray(msg[1])) {
         this.state = system(p, mod, msg[1] as unknown as From, msg[2], this.state, name)
+        // The server goes back to waiting with the timeout it had (gen_server's system_continue).
+        this.timeout = this.idle
         return undefined
       }
       if (tag === 'EXIT' && msg.length === 3 && msg[1] === this.parent) {
@@ -234,9 +264,14 @@ class ServerLoop implements Reactor, Next {
       )
       return undefined
     }
-    const r = this.infoAsync ? callIn(p, hi, mod, [info, this.state]) : hi.call(mod, info, this.state)
-    if (blocks(r)) return this.slow(r, info, undefined)
-    this.noreply(r, info)
+    let r: unknown
+    try {
+      r = this.infoAsync ? callIn(p, hi, mod, [info, this.state]) : hi.call(mod, info, this.state)
+    } catch (e) {
+      r = thrownReturn(e)
+    }
+    if (blocks(r)) return this.slow(r, undefined)
+    this.noreply(r)
     return undefined
   }
 
@@ -244,11 +279,16 @@ class ServerLoop implements Reactor, Next {
    * Settles a blocking callback's result in the process, applies it (as a call's when there is
    * a caller to reply to), and hands back.
    */
-  private *slow(r: unknown, request: unknown, from: From | undefined): Generator<unknown, unknown, unknown> {
+  private *slow(r: unknown, from: From | undefined): Generator<unknown, unknown, unknown> {
     try {
-      const settled = yield* settle(r)
-      if (from !== undefined) this.callResult(settled, request, from)
-      else this.noreply(settled, request)
+      let settled: unknown
+      try {
+        settled = yield* settle(r)
+      } catch (e) {
+        settled = thrownReturn(e)
+      }
+      if (from !== undefined) this.callResult(settled, from)
+      else this.noreply(settled)
     } catch (e) {
       return yield* this.crash(e)
     }
@@ -256,7 +296,7 @@ class ServerLoop implements Reactor, Next {
   }
 
   /** Applies what a `handleCall` returned (already settled); replies as it says. */
-  private callResult(r: unknown, request: unknown, from: From): void {
+  private callResult(r: unknown, from: From): void {
     if (Array.isArray(r)) {
       const tag = r[0]
       if (tag === 'reply' && (r.length === 3 || (r.length === 4 && parseExtra(r[3], this)))) {
@@ -268,26 +308,24 @@ class ServerLoop implements Reactor, Next {
         this.state = r[1]
         return
       }
-      if (tag === 'stop' && r.length === 4) {
-        // The reply goes out before terminate runs, as OTP does.
-        reply(from, r[2])
-        stopServer(this.p, this.mod, r[1], r[3], request, this.name)
-      }
-      if (tag === 'stop' && r.length === 3) stopServer(this.p, this.mod, r[1], r[2], request, this.name)
+      // The reply goes out once terminate has run (OTP: `try terminate(…) after reply(…)`).
+      if (tag === 'stop' && r.length === 4)
+        stopServer(this.p, this.mod, r[1], r[3], this.lastMsg, this.name, [from, r[2]])
+      if (tag === 'stop' && r.length === 3) stopServer(this.p, this.mod, r[1], r[2], this.lastMsg, this.name)
     }
-    stopServer(this.p, this.mod, ['bad_return_value', r], this.state, request, this.name)
+    stopServer(this.p, this.mod, ['bad_return_value', r], this.state, this.lastMsg, this.name)
   }
 
   /** Applies a `noreply`-family result (cast, info, continue); stops on `stop` or a bad return. */
-  private noreply(r: unknown, msg: unknown): void {
+  private noreply(r: unknown): void {
     if (Array.isArray(r)) {
       if (r[0] === 'noreply' && (r.length === 2 || (r.length === 3 && parseExtra(r[2], this)))) {
         this.state = r[1]
         return
       }
-      if (r[0] === 'stop' && r.length === 3) stopServer(this.p, this.mod, r[1], r[2], msg, this.name)
+      if (r[0] === 'stop' && r.length === 3) stopServer(this.p, this.mod, r[1], r[2], this.lastMsg, this.name)
     }
-    stopServer(this.p, this.mod, ['bad_return_value', r], this.state, msg, this.name)
+    stopServer(this.p, this.mod, ['bad_return_value', r], this.state, this.lastMsg, this.name)
   }
 
   /**

@@ -36,7 +36,7 @@ export function reportTermination(
   } catch {
     // A failing formatStatus must not keep the report (and the exit) from happening.
   }
-  const lines = [`GenServer ${who} terminating`, formatReason(reason)]
+  const lines = [`GenServer ${who} terminating`, formatReason(reason, 'stop')]
   let client: Pid | undefined
   if (last !== undefined) {
     const m = last[0]

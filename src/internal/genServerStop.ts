@@ -38,16 +38,19 @@ export class BlockingTerminate {
   readonly reason: unknown
   readonly state: unknown
   readonly lastMsg: unknown
+  readonly pending: PendingReply | undefined
   constructor(
     gen: Generator<unknown, unknown, unknown> | PromiseLike<unknown>,
     reason: unknown,
     state: unknown,
     lastMsg: unknown,
+    pending: PendingReply | undefined,
   ) {
     this.gen = gen
     this.reason = reason
     this.state = state
     this.lastMsg = lastMsg
+    this.pending = pending
   }
 
   *finish(p: Proc, mod: Module, name: Name | undefined): Generator<unknown, never, unknown> {
@@ -58,11 +61,19 @@ export class BlockingTerminate {
       finalReason = crashReason(e, p)
       if (p.ext !== null) p.ext.crash = undefined
     }
+    if (this.pending !== undefined) reply(this.pending[0], this.pending[1])
     return endStop(p, mod, finalReason, this.state, this.lastMsg, name)
   }
 }
 
-/** Runs `terminate`, reports an abnormal stop like Elixir does, and ends the process. */
+/** The reply of a `['stop', reason, reply, state]`: sent once `terminate` has run. */
+export type PendingReply = readonly [From, unknown]
+
+/**
+ * Runs `terminate`, reports an abnormal stop like Elixir does, and ends the process. A
+ * `pending` reply (from `['stop', reason, reply, state]`) goes out after `terminate` has run,
+ * whether it returned or threw, as gen_server sends it: the caller sees what terminate did.
+ */
 export function stopServer(
   p: Proc,
   mod: Module,
@@ -70,6 +81,7 @@ export function stopServer(
   state: unknown,
   lastMsg: unknown,
   name: Name | undefined,
+  pending?: PendingReply,
 ): never {
   let finalReason = reason
   if (mod.terminate !== undefined) {
@@ -81,9 +93,19 @@ export function stopServer(
       finalReason = crashReason(e, p)
       if (p.ext !== null) p.ext.crash = undefined
     }
-    if (blocks(r)) throw new BlockingTerminate(r as PromiseLike<unknown>, reason, state, lastMsg)
+    if (blocks(r)) throw new BlockingTerminate(r as PromiseLike<unknown>, reason, state, lastMsg, pending)
   }
+  if (pending !== undefined) reply(pending[0], pending[1])
   return endStop(p, mod, finalReason, state, lastMsg, name)
+}
+
+/**
+ * gen_server's `catch throw:R -> R`: a value thrown from a callback that is neither an error nor
+ * an exit (`throw ['reply', x, state]`) is the callback's return; anything else is rethrown.
+ */
+export function thrownReturn(e: unknown): unknown {
+  if (e instanceof Error || e instanceof BlockingTerminate) throw e
+  return e
 }
 
 /** The end of every stop: release the name, report an abnormal reason, exit. */
@@ -132,7 +154,8 @@ export function system(
     reply(from, { pid: p.pid, module: moduleName(mod), name: serverLabel(p, mod, name), state: shown })
     return state
   }
-  if (Array.isArray(req) && req[0] === 'terminate') stopServer(p, mod, req[1], state, NONE, name)
+  // gen_server's report names `[]` as the last message of a stop request.
+  if (Array.isArray(req) && req[0] === 'terminate') stopServer(p, mod, req[1], state, [], name)
   reply(from, ['error', ['unknown_system_msg', req]])
   return state
 }

@@ -93,7 +93,7 @@ function reportCrash(
 ): void {
   const lines = [
     owner === null ? `Task ${p.pid} terminating` : `Task ${p.pid} started from ${owner} terminating`,
-    formatReason(reason),
+    formatReason(reason, 'stop'),
     `Function: ${fn.name || 'anonymous'}/${args.length === 0 ? fn.length : args.length}`,
     `    Args: ${inspect(args)}`,
   ]

@@ -658,7 +658,7 @@ describe('§9.3 terminate and stop', () => {
       }),
     )
     assert.equal(log.match(/terminating/g)?.length, 1, log)
-    assert.match(log, /\[error\] GenServer #PID<[\d.]+> terminating\n\*\* \(exit\) "custom failure"/)
+    assert.match(log, /\[error\] GenServer #PID<[\d.]+> terminating\n\*\* \(stop\) "custom failure"/)
   })
 
   it('G-t6: the parent is the startLink caller; a server from start has no parent to obey', () =>
