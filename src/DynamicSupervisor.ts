@@ -19,9 +19,12 @@
  * yield* DynamicSupervisor.terminateChild('workers', w1) // 'ok'
  * ```
  *
- * `startChild` takes the same child specifications as `Supervisor` (see its docs); the `id` is
- * required but ignored. Children restart as their `restart` value says, one_for_one, within the
- * restart intensity (`maxRestarts` within `maxSeconds`, default 3 in 5 seconds).
+ * `startChild` takes the same child specifications as `Supervisor` (see its docs), with two
+ * differences from Elixir 1.14: the `id` is required but ignored, and a `shutdown` in
+ * milliseconds must be at least 1 (`0` gives `['error', ['invalid_shutdown', 0]]`). Children
+ * restart as their `restart` value says, one_for_one, within the restart intensity
+ * (`maxRestarts` within `maxSeconds`, default 3 in 5 seconds). Unlike a static supervisor, a
+ * dynamic one logs no progress report for the children it starts.
  *
  * ## Options
  *
@@ -249,8 +252,8 @@ export function start(first?: unknown, second?: unknown, third?: unknown): Recei
  * pid, info]`); `'ignore'` when its start returned it (nothing is kept); `['error',
  * 'max_children']` at the limit; `['error', reason]` when the start failed (a throwing start
  * gives `[error, stack]`, an exit its reason, a thrown value `[['nocatch', value], stack]`) or the
- * spec is invalid (`['invalid_child_spec', spec]`, `['invalid_mfa', start]`, …; checked here,
- * before the supervisor is asked).
+ * spec is invalid (`['invalid_child_spec', spec]`, `['invalid_mfa', start]`, `['invalid_shutdown',
+ * 0]`, …; checked here, before the supervisor is asked).
  *
  * @example
  * ```ts

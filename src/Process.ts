@@ -36,12 +36,14 @@ import { badArg, ExitError } from './internal/errors.ts'
 import { P } from './internal/pattern.ts'
 import { info as infoOf, type ProcessInfo } from './internal/runtime/info.ts'
 import { isLiteral } from './internal/runtime/match.ts'
+import { checkMonitorTarget } from './internal/runtime/monitors.ts'
 import * as names from './internal/runtime/names.ts'
 import { checkSenderAlive, current, currentProc, self as selfProc, table } from './internal/runtime/proc.ts'
 import { After, Clause, checkTimeout, type Receive, type ResultOf } from './internal/runtime/receive.ts'
 import {
   anyReceive,
   cachedReceive,
+  hibernateOp,
   literalReceive,
   makeReceive,
   makeSingle,
@@ -61,6 +63,7 @@ import {
   spawnedRef,
   spawnProc,
 } from './internal/runtime/spawn.ts'
+import { sameTerm } from './internal/term/equal.ts'
 import { localNode } from './internal/term/nodeRef.ts'
 import { Pid } from './internal/term/pid.ts'
 import { Ref } from './internal/term/ref.ts'
@@ -304,16 +307,47 @@ export function after<R>(ms: number, handler?: () => R): After<R | undefined> {
 }
 
 /**
- * Suspends the calling process for `ms` milliseconds without touching its mailbox
- * (`receive after ms -> ok end`).
+ * Suspends the calling process for `ms` milliseconds without touching its mailbox, and gives
+ * `'ok'` (`receive after ms -> ok end`).
  *
  * @example
  * ```ts
- * yield* Process.sleep(100)
+ * yield* Process.sleep(100) // 'ok'
  * ```
  */
-export function sleep(ms: number): Receive<undefined> {
-  return makeSleep(checkTimeout(ms, sleep)) as unknown as Receive<undefined>
+export function sleep(ms: number): Receive<'ok'> {
+  return makeSleep(checkTimeout(ms, sleep)) as unknown as Receive<'ok'>
+}
+
+/**
+ * Puts the calling process to sleep until a message arrives, dropping its call stack
+ * (`Process.hibernate/3`, `erlang:hibernate/3`): when its mailbox holds a message (at once if it
+ * already does) the process continues as `fn(...args)`, with the message still in the mailbox,
+ * and ends (`normal`) when that returns; a throw crashes it as usual. It never comes back: the
+ * code after it, and the `catch`/`finally` blocks around it, do not run, so write
+ * `return yield* Process.hibernate(loop, [state])` (or `await` it in an async process, whose
+ * pending `await` is then simply never settled). `fn` is any body: a generator, async or plain
+ * function. Beamish has no per-process heap to compact; what hibernating frees is the abandoned
+ * stack (the generators and what they hold). Throws `ERR_BEAMISH_NOT_IN_PROCESS` outside a
+ * process and `ERR_BEAMISH_BADARG` when `fn` is not a function or `args` not an array.
+ *
+ * @example
+ * ```ts
+ * function* loop(count: number): Generator<unknown, void, unknown> {
+ *   const msg = yield* Process.receive()
+ *   if (msg === 'stop') return
+ *   return yield* Process.hibernate(loop, [count + 1]) // idle between messages, with no stack
+ * }
+ * Process.spawn(function* () { return yield* Process.hibernate(loop, [0]) })
+ * ```
+ */
+export function hibernate(fn: () => unknown): Receive<never>
+export function hibernate<A extends unknown[]>(fn: (...args: A) => unknown, args: A): Receive<never>
+export function hibernate(fn: Function, args: readonly unknown[] = NO_ARGS): Receive<never> {
+  selfProc(hibernate)
+  if (typeof fn !== 'function') throw badArg('a function to continue with', fn, hibernate)
+  if (!Array.isArray(args)) throw badArg('the arguments as an array', args, hibernate)
+  return hibernateOp(fn, args)
 }
 
 /**
@@ -401,6 +435,12 @@ export interface MonitorOptions {
  * monitored by name. Monitors stack and never kill the watcher. With `{ alias }` the ref is also
  * an alias of the caller (see {@link MonitorOptions}).
  *
+ * **Details** (as on the BEAM): monitoring yourself returns a ref and creates nothing: no DOWN,
+ * no entry in `info().monitors`, no alias, and `demonitor(ref, { info: true })` is false. A pid of
+ * another node while this node is not distributed gives `DOWN … 'noconnection'` at once, but
+ * `[name, otherNode]` then throws `ERR_BEAMISH_BADARG` (Erlang's badarg); once distribution runs
+ * an unreachable node gives `DOWN … 'noconnection'` for both.
+ *
  * @example
  * ```ts
  * const ref = Process.monitor(pid)
@@ -409,7 +449,9 @@ export interface MonitorOptions {
  */
 export function monitor(target: Pid | string | readonly [string, string], opts?: MonitorOptions): Ref {
   const mode = opts === undefined ? null : checkMonitorOptions(opts)
-  return sig.monitor(selfProc(monitor), target, mode, monitor)
+  const p = selfProc(monitor)
+  checkMonitorTarget(target, monitor)
+  return sig.monitor(p, target, mode, monitor)
 }
 
 const ALIAS_MODES = new Set(['explicit_unalias', 'demonitor', 'reply_demonitor'])
@@ -678,16 +720,66 @@ export function put(key: unknown, value: unknown): unknown {
 }
 
 /**
- * Reads the caller's process dictionary.
+ * Reads the caller's process dictionary: the value under `key`, or `fallback` (default
+ * `undefined`, Elixir's `nil`). Without arguments, the whole dictionary as `[key, value]` pairs
+ * (Elixir's `get/0`), in the order the keys were first put.
  *
  * @example
  * ```ts
  * Process.get('request_id') // 42
+ * Process.get('missing', 0) // 0
+ * Process.get()             // [['request_id', 42], …]
  * ```
  */
-export function get(key: unknown, fallback?: unknown): unknown {
+export function get(): [unknown, unknown][]
+export function get(key: unknown, fallback?: unknown): unknown
+export function get(key?: unknown, fallback?: unknown): unknown {
   const d = selfProc(get).ext?.dict
+  // biome-ignore lint/complexity/noArguments: get() and get(undefined) differ, as in Elixir
+  if (arguments.length === 0) return d === undefined || d === null ? [] : [...d]
   return d?.has(key) === true ? d.get(key) : fallback
+}
+
+/**
+ * Removes `key` from the caller's process dictionary and returns its value, or `undefined` when
+ * there was none (Elixir's `delete/1`).
+ *
+ * @example
+ * ```ts
+ * Process.put('request_id', 42)
+ * Process.delete('request_id') // 42
+ * Process.get('request_id')    // undefined
+ * ```
+ */
+function deleteKey(key: unknown): unknown {
+  const d = selfProc(deleteKey).ext?.dict
+  if (d === undefined || d === null || !d.has(key)) return undefined
+  const old = d.get(key)
+  d.delete(key)
+  return old
+}
+
+export { deleteKey as delete }
+
+/**
+ * The keys of the caller's process dictionary (Elixir's `get_keys/0`); with `value`, only those
+ * whose value is that term (`get_keys/1`, compared as `===` terms: data structurally).
+ *
+ * @example
+ * ```ts
+ * Process.put('a', 1); Process.put('b', 2); Process.put('c', 1)
+ * Process.getKeys()  // ['a', 'b', 'c']
+ * Process.getKeys(1) // ['a', 'c']
+ * ```
+ */
+export function getKeys(value?: unknown): unknown[] {
+  const d = selfProc(getKeys).ext?.dict
+  if (d === undefined || d === null) return []
+  // biome-ignore lint/complexity/noArguments: getKeys() and getKeys(undefined) differ
+  if (arguments.length === 0) return [...d.keys()]
+  const out: unknown[] = []
+  for (const [k, v] of d) if (sameTerm(v, value)) out.push(k)
+  return out
 }
 
 // ------------------------------------------------------------------ timers

@@ -42,8 +42,9 @@
  *
  * ## Registrations and cleanup
  *
- * Reads (`lookup`, `match`, `count`, `keys`, `values`, `dispatch`) read the tables directly,
- * without a message: they are as cheap as a Map lookup. `register` is done by the calling
+ * Reads (`lookup`, `match`, `select`, `count`, `keys`, `values`, `dispatch`) read the tables
+ * directly, without a message: they are as cheap as a Map lookup. A duplicate key lists its
+ * entries in registration order (within a partition, as Elixir's tables do). `register` is done by the calling
  * process, which is linked to the registry partition that owns its entries; the partition
  * traps exits and removes a dead process's entries when its EXIT arrives. That cleanup is
  * asynchronous, so `lookup` may briefly return a dead process, but `register` and `via` names
@@ -71,6 +72,8 @@ import type { StartResult } from './internal/procLib.ts'
 import type { Guard, RegEntry } from './internal/registry.ts'
 import * as reg from './internal/registry.ts'
 import { KeyMap } from './internal/registryKeys.ts'
+import type { SelectClause, SelectEntry, SelectGuard } from './internal/registrySelect.ts'
+import * as sel from './internal/registrySelect.ts'
 import { type Kind, newTable, RegistryServer, tableOf } from './internal/registryServer.ts'
 import { callIn, settle } from './internal/runtime/callbacks.ts'
 import { Op } from './internal/runtime/op.ts'
@@ -81,8 +84,9 @@ import { applyOverrides, type ChildSpec, type ChildSpecOverrides } from './inter
 import { asyncTask } from './internal/task.ts'
 import { awaitTask } from './internal/taskAwait.ts'
 import { Pid } from './internal/term/pid.ts'
+import { send as sendMessage } from './Process.ts'
 
-export type { ChildSpec, ChildSpecOverrides, Guard, Kind, RegEntry }
+export type { ChildSpec, ChildSpecOverrides, Guard, Kind, RegEntry, SelectClause, SelectEntry, SelectGuard }
 
 // ------------------------------------------------------------------ starting
 
@@ -235,7 +239,10 @@ export function unregister(registry: string, key: unknown): 'ok' {
 
 /**
  * Removes the caller's entries under `key` whose value matches `pattern` (a receive pattern:
- * literals, arrays, objects, `P._`, `P.when`, …) and `guard` if given. Always `'ok'`.
+ * literals, arrays, objects, `P._`, `P.when`, …) and `guard` if given. Always `'ok'`. Listeners
+ * hear `['unregister', registry, key, pid]` when nothing of the caller's is left under the key,
+ * also when it held nothing there to begin with (as Elixir does), but not when some entries
+ * stay, or none matched.
  *
  * @example
  * ```ts
@@ -268,8 +275,9 @@ export function updateValue<V>(registry: string, key: unknown, fn: (old: V) => V
 // ------------------------------------------------------------------ reading
 
 /**
- * The `[pid, value]` entries under `key`, read directly from the table. A process that just
- * died may still show until its partition cleans up (RG3).
+ * The `[pid, value]` entries under `key`, read directly from the table; a duplicate key's in
+ * registration order (per partition, partitions in order). A process that just died may still
+ * show until its partition cleans up (RG3).
  *
  * @example
  * ```ts
@@ -310,6 +318,44 @@ export function match<V = unknown>(
 export function countMatch(registry: string, key: unknown, pattern: unknown, guard?: Guard): number {
   const t = tableOf(registry, countMatch)
   return reg.countMatch(t, key, reg.compileMatch(pattern, guard, countMatch))
+}
+
+/**
+ * The results of a match specification over every entry of the registry, Elixir's `select/2`.
+ * Elixir's `[{{key, pid, value}, guards, body}]` is written in the vocabulary of {@link match}:
+ * each clause is `[[keyPattern, pidPattern, valuePattern], guards, body]`, where the patterns
+ * are receive patterns (`P._` for Elixir's `:_`), `guards` is an array of functions of the entry
+ * `[key, pid, value]` that must all return true (Elixir's guard list; one that throws is false),
+ * and `body` is a function of the entry whose result is collected (Elixir's `[{{:"$1", :"$3"}}]`
+ * is `([k, , v]) => [k, v]`, `:"$_"` is `(e) => e`); a body that is not a function is returned
+ * as it is. Each entry counts once, for the first clause that accepts it; the order of the
+ * results is unspecified, as in Elixir (here: partition by partition, duplicates in registration
+ * order). A spec that is not such an array throws `ERR_BEAMISH_BADARG`.
+ *
+ * @example
+ * ```ts
+ * Registry.select('Users', [[[P._, P._, P._], [], ([key, pid]) => [key, pid]]])        // every key and pid
+ * Registry.select('Scores', [[[P.string, P._, P.number], [([, , v]) => (v as number) > 10], ([k]) => k]])
+ * ```
+ */
+export function select<R = unknown>(registry: string, spec: readonly SelectClause<R>[]): R[] {
+  const compiled = sel.compileSpec(spec, select, 'select/2')
+  return sel.select(tableOf(registry, select), compiled) as R[]
+}
+
+/**
+ * How many entries a match specification accepts, Elixir 1.14's `count_select/2`: the spec of
+ * {@link select}, whose body must give `true` for an entry to count (Elixir's `[true]`; write
+ * `true`).
+ *
+ * @example
+ * ```ts
+ * Registry.countSelect('Scores', [[[P._, P._, P.number], [([, , v]) => (v as number) > 10], true]])
+ * ```
+ */
+export function countSelect(registry: string, spec: readonly SelectClause<boolean>[]): number {
+  const compiled = sel.compileSpec(spec, countSelect, 'countSelect/2')
+  return sel.countSelect(tableOf(registry, countSelect), compiled)
 }
 
 /**
@@ -462,6 +508,22 @@ export function putMeta(registry: string, key: string | readonly unknown[], valu
   return 'ok'
 }
 
+/**
+ * Removes registry metadata stored at start or with {@link putMeta}; returns `'ok'`, also when
+ * there was none.
+ *
+ * @example
+ * ```ts
+ * Registry.deleteMeta('Topics', 'owner')
+ * Registry.meta('Topics', 'owner') // 'error'
+ * ```
+ */
+export function deleteMeta(registry: string, key: string | readonly unknown[]): 'ok' {
+  checkMetaKey(key, deleteMeta)
+  tableOf(registry, deleteMeta).meta.delete(key)
+  return 'ok'
+}
+
 // ------------------------------------------------------------------ via names
 
 /**
@@ -552,6 +614,33 @@ export function unregisterName(name: readonly unknown[]): void {
 export function whereisName(name: readonly unknown[]): Pid | undefined {
   const [registry, key] = viaKey(name, whereisName)
   return reg.whereis(uniqueTable(registry, whereisName), key)
+}
+
+/**
+ * Sends `msg` to the process registered under `[registry, key]` (a `via` key; a value as third
+ * element is ignored) and returns `msg`, Elixir's `Registry.send/2`. It looks the key up as
+ * {@link lookup} does, so it also works for a duplicate key with exactly one entry. No entry
+ * throws `ERR_BEAMISH_BADARG`, like Elixir's badarg; several entries throw it too (Elixir fails
+ * there with a CaseClauseError). Throws `ERR_BEAMISH_UNKNOWN_REGISTRY` for an unknown registry.
+ *
+ * @example
+ * ```ts
+ * Registry.register('Rooms', 'lobby', null)
+ * Registry.send(['Rooms', 'lobby'], ['say', 'hi'])
+ * ```
+ */
+export function send<M>(name: readonly unknown[], msg: M): M {
+  const [registry, key] = viaKey(name, send)
+  const entries = reg.lookup(tableOf(registry, send), key)
+  if (entries.length !== 1) {
+    const found = entries.length === 0 ? 'no process is' : `${entries.length} entries are`
+    throw createError(
+      'ERR_BEAMISH_BADARG',
+      `Registry.send: ${found} registered under ${inspect(key)} in registry ${inspect(registry)}; expected exactly one`,
+      send,
+    )
+  }
+  return sendMessage(entries[0]![0], msg)
 }
 
 /** The via module `via()` names: this module's three callbacks. */

@@ -55,10 +55,14 @@
  *   (restarted unless it exits `'normal'`, `'shutdown'` or `['shutdown', term]`), or
  *   `'temporary'` (never restarted, and forgotten when it exits).
  * - `shutdown`: `'brutal_kill'` (`Process.exit(child, 'kill')`), milliseconds to wait after
- *   `Process.exit(child, 'shutdown')` before killing it (default `5000`), or `'infinity'` (the
- *   default for supervisors, and what a child supervisor should use).
+ *   `Process.exit(child, 'shutdown')` before killing it (default `5000`; at least 1 under a
+ *   DynamicSupervisor), or `'infinity'` (the default for supervisors, and what a child
+ *   supervisor should use).
  * - `type`: `'worker'` (default) or `'supervisor'`.
- * - `significant`: see automatic shutdown below. `modules`: for release tooling only.
+ * - `significant`: see automatic shutdown below. `modules`: for release tooling only (default:
+ *   the module the start starts, as `whichChildren` shows it: `['Stack']` for
+ *   `[GenServer.startLink, [Stack, arg]]`, `['Agent']` for `[Agent, fn]`, `['Task.Supervisor']`
+ *   for `[Task.Supervisor, opts]`; none for a start function).
  *
  * Anywhere children are given, a module may stand for its spec: `Stack` means
  * `Stack.childSpec(undefined)` and `[Stack, arg]` means `Stack.childSpec(arg)`; a module without
@@ -125,6 +129,13 @@
  *
  * A supervisor takes the same `name` option as a GenServer (a string, `{ via, key }` or
  * `{ global }`), and every function here accepts a pid or such a name.
+ *
+ * ## Requests it does not know
+ *
+ * As in OTP, a supervisor has no clause for a call or cast it does not know: one crashes it
+ * (children shut down, exit reason `['function_clause', [['Supervisor', 'handleCall', 3]]]`,
+ * `handleCast` / 2 for a cast), and a caller exits with that reason. A DynamicSupervisor crashes
+ * the same way on an unknown call and ignores unknown casts.
  *
  * @module
  */
@@ -432,19 +443,18 @@ export function startChild(sup: ServerRef, child: Child): Receive<OnStartChild> 
 }
 
 /**
- * Terminates a child (by id, or by pid) as its `shutdown` says. Its spec is kept, with no pid,
- * unless it is temporary. Returns `'ok'` or `['error', 'not_found']`.
+ * Terminates the child with id `id` as its `shutdown` says. Its spec is kept, with no pid,
+ * unless it is temporary. Returns `'ok'` or `['error', 'not_found']`. Children are found by id
+ * only, as OTP 25 does: a pid is not an id, so it answers `not_found` and the child keeps running
+ * (`restartChild` and `deleteChild` alike). To stop a child by pid, use a DynamicSupervisor.
  *
  * @example
  * ```ts
  * yield* Supervisor.terminateChild(sup, 'worker') // 'ok'
  * ```
  */
-export function terminateChild(
-  sup: ServerRef,
-  idOrPid: unknown,
-): Receive<'ok' | readonly ['error', 'not_found']> {
-  return supCall(sup, ['terminate_child', idOrPid], terminateChild)
+export function terminateChild(sup: ServerRef, id: unknown): Receive<'ok' | readonly ['error', 'not_found']> {
+  return supCall(sup, ['terminate_child', id], terminateChild)
 }
 
 /**

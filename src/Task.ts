@@ -71,6 +71,7 @@ import {
   checkTask,
   checkTasks,
   checkWork,
+  completedTask,
   startTask,
   type TaskStruct,
   type Work,
@@ -118,6 +119,23 @@ export function async<W extends Work>(work: W): Task<ResultOf<W>> {
   const owner = self(async)
   const [fn, args] = checkWork(work, async)
   return asyncTask<ResultOf<W>>(owner, fn, args, true, async)
+}
+
+/**
+ * A task that has already completed with `result` (Elixir's `Task.completed/1`): it has no
+ * process (`pid` is `null`), and its reply is already in the caller's mailbox, so `await`,
+ * `yield`, `awaitMany`, `yieldMany` and `ignore` give `result` at once. Useful where a task is
+ * expected but the value is known, e.g. a cache hit among tasks to await together. Owner only,
+ * like any task; `shutdown` throws, as it does for any task without a process.
+ *
+ * @example
+ * ```ts
+ * const tasks = ids.map((id) => (cache.has(id) ? Task.completed(cache.get(id)) : Task.async(() => load(id))))
+ * const values = yield* Task.awaitMany(tasks)
+ * ```
+ */
+export function completed<R>(result: R): Task<R> {
+  return completedTask(self(completed), result, completed)
 }
 
 /**

@@ -90,5 +90,16 @@ export function formatReason(reason: unknown, kind: 'exit' | 'stop' = 'exit'): s
     const head = kind === 'stop' ? `** (stop) ${inspect(reason[0])}` : `** (throw) ${inspect(reason[0][1])}`
     return [head, ...stackLines(reason[1] as string)].join('\n')
   }
+  if (
+    Array.isArray(reason) &&
+    reason[0] === 'function_clause' &&
+    Array.isArray(reason[1]) &&
+    Array.isArray(reason[1][0]) &&
+    reason[1][0].length === 3
+  ) {
+    // `{function_clause, [{M, F, Arity} | _]}` is an exception on the BEAM, and Elixir names it so.
+    const [m, f, a] = reason[1][0] as [unknown, unknown, unknown]
+    return `** (FunctionClauseError) no function clause matching in ${String(m)}.${String(f)}/${String(a)}`
+  }
   return kind === 'stop' ? `** (stop) ${formatExit(reason)}` : `** (exit) ${inspect(reason)}`
 }

@@ -1,6 +1,16 @@
 import { badArg, createError } from './errors.ts'
+import {
+  addEntry,
+  type Bucket,
+  countOf,
+  isEmpty,
+  newBucket,
+  removeMatching,
+  removePid,
+  valuesOf,
+} from './registryBucket.ts'
 import { hashKey, KeyMap } from './registryKeys.ts'
-import type { Bucket, Entry, Partition, PidReg, RegistryTable } from './registryServer.ts'
+import type { Entry, Partition, PidReg, RegistryTable } from './registryServer.ts'
 import { copyMessage } from './runtime/copy.ts'
 import { compile } from './runtime/match.ts'
 import { EXITING, type Proc } from './runtime/proc.ts'
@@ -73,10 +83,8 @@ export function register(t: RegistryTable, p: Proc, key: unknown, value: unknown
   const v = copyMessage(value)
   if (t.kind === 'duplicate') {
     let b = kp.dup.get(key)
-    if (b === undefined) kp.dup.set(key, (b = { key, byPid: new Map() }))
-    const vs = b.byPid.get(p.pid)
-    if (vs === undefined) b.byPid.set(p.pid, [v])
-    else vs.push(v)
+    if (b === undefined) kp.dup.set(key, (b = newBucket(key)))
+    addEntry(b, p.pid, v)
     kp.size++
   } else {
     const cur = kp.unique.get(key)
@@ -106,12 +114,11 @@ function removeKey(t: RegistryTable, kp: Partition, pid: Pid, key: unknown): num
     return 1
   }
   const b = kp.dup.get(key)
-  const vs = b?.byPid.get(pid)
-  if (b === undefined || vs === undefined) return 0
-  b.byPid.delete(pid)
-  if (b.byPid.size === 0) kp.dup.delete(key)
-  kp.size -= vs.length
-  return vs.length
+  if (b === undefined) return 0
+  const n = removePid(b, pid)
+  if (isEmpty(b)) kp.dup.delete(key)
+  kp.size -= n
+  return n
 }
 
 /** `unregister` (RG4): always `'ok'`; unlinks once the caller has no keys left in its partition. */
@@ -144,7 +151,12 @@ export function compileMatch(
   }
 }
 
-/** `unregisterMatch`: the caller's entries under `key` whose value matches. */
+/**
+ * `unregisterMatch`: the caller's entries under `key` whose value matches. Elixir compares the
+ * entries deleted with the caller's total under the key: all of them (also 0 of 0, when the
+ * caller holds nothing there) is an `unregister`, listeners told; some is a partial removal;
+ * none of several changes nothing, silently.
+ */
 export function unregisterMatch(
   t: RegistryTable,
   p: Proc,
@@ -154,26 +166,24 @@ export function unregisterMatch(
 ): 'ok' {
   const pp = pidPartition(t, p.pid)
   const kp = keyPartition(t, key, p.pid)
-  let total: number
-  let deleted: number
+  let total = 0
+  let deleted = 0
   if (t.kind === 'unique') {
     const e = kp.unique.get(key)
-    if (e === undefined || e.pid !== p.pid || !match(e.value)) return 'ok'
-    total = deleted = removeKey(t, kp, p.pid, key)
+    if (e !== undefined && e.pid === p.pid) {
+      total = 1
+      if (match(e.value)) deleted = removeKey(t, kp, p.pid, key)
+    }
   } else {
     const b = kp.dup.get(key)
-    const vs = b?.byPid.get(p.pid)
-    if (b === undefined || vs === undefined) return 'ok'
-    const keep = vs.filter((v) => !match(v))
-    total = vs.length
-    deleted = total - keep.length
-    if (deleted === 0) return 'ok'
-    if (keep.length === 0) removeKey(t, kp, p.pid, key)
-    else {
-      b.byPid.set(p.pid, keep)
+    if (b !== undefined) {
+      total = countOf(b, p.pid)
+      deleted = removeMatching(b, p.pid, match)
+      if (isEmpty(b)) kp.dup.delete(key)
       kp.size -= deleted
     }
   }
+  if (deleted === 0 && total > 0) return 'ok'
   if (deleted < total) {
     dropReg(pp, p.pid, key, deleted)
     return 'ok'
@@ -184,8 +194,9 @@ export function unregisterMatch(
   return 'ok'
 }
 
+/** A bucket's entries in registration order (appended to `out`). */
 function bucketEntries(b: Bucket | undefined, out: RegEntry[]): RegEntry[] {
-  if (b !== undefined) for (const [pid, vs] of b.byPid) for (const v of vs) out.push([pid, v])
+  if (b !== undefined) for (let e = b.head; e !== null; e = e.next) out.push([e.pid, e.value])
   return out
 }
 
@@ -251,7 +262,8 @@ export function values(t: RegistryTable, key: unknown, pid: Pid): unknown[] {
     const e = kp.unique.get(key)
     return e !== undefined && e.pid === pid ? [e.value] : []
   }
-  return [...(kp.dup.get(key)?.byPid.get(pid) ?? [])]
+  const b = kp.dup.get(key)
+  return b === undefined ? [] : valuesOf(b, pid)
 }
 
 export function count(t: RegistryTable): number {

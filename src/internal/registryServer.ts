@@ -3,6 +3,7 @@ import { inspect } from './format.ts'
 import type { Module } from './genServer.ts'
 import { serverMain } from './genServer.ts'
 import { start as procStart } from './procLib.ts'
+import { type Bucket, isEmpty, removePid } from './registryBucket.ts'
 import { KeyMap } from './registryKeys.ts'
 import { currentProc, type Proc } from './runtime/proc.ts'
 import type { Pid } from './term/pid.ts'
@@ -22,12 +23,6 @@ export interface Entry {
   value: unknown
 }
 
-/** A duplicate key's entries, grouped by process (so a process's exit is O(its keys)). */
-export interface Bucket {
-  readonly key: unknown
-  readonly byPid: Map<Pid, unknown[]>
-}
-
 /** What a process registered in a partition, per key: how many times, and in which key partition. */
 export interface PidReg {
   readonly key: unknown
@@ -41,7 +36,7 @@ export interface Partition {
   server: Pid | null
   /** Unique registries: key → entry. */
   readonly unique: KeyMap<Entry>
-  /** Duplicate registries: key → entries by process. */
+  /** Duplicate registries: key → its entries, in registration order (registryBucket.ts). */
   readonly dup: KeyMap<Bucket>
   /** The processes that hash to this partition, and what they registered. */
   readonly pids: Map<Pid, KeyMap<PidReg>>
@@ -104,11 +99,9 @@ export function removeAll(pp: Partition, pid: Pid): void {
       kp.size--
     }
     const b = kp.dup.get(r.key)
-    const vs = b?.byPid.get(pid)
-    if (b !== undefined && vs !== undefined) {
-      b.byPid.delete(pid)
-      kp.size -= vs.length
-      if (b.byPid.size === 0) kp.dup.delete(r.key)
+    if (b !== undefined) {
+      kp.size -= removePid(b, pid)
+      if (isEmpty(b)) kp.dup.delete(r.key)
     }
   }
 }

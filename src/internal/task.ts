@@ -5,7 +5,7 @@ import { blocks, settle, startIn } from './runtime/callbacks.ts'
 import { copyMessage } from './runtime/copy.ts'
 import { currentProc, type Proc, self } from './runtime/proc.ts'
 import * as sig from './runtime/signals.ts'
-import { spawnProc } from './runtime/spawn.ts'
+import { sendTo, spawnProc } from './runtime/spawn.ts'
 import { Pid } from './term/pid.ts'
 import { Ref } from './term/ref.ts'
 
@@ -146,6 +146,18 @@ export function asyncTask<R>(
   const ref = sig.monitor(owner, proc.pid, 'demonitor', caller)
   cell.ref = ref
   return Object.freeze({ pid: proc.pid, ref, owner: owner.pid, mfa: mfaOf(fn, args) })
+}
+
+/**
+ * `Task.completed`: a task with no process whose reply is already in the owner's mailbox, so
+ * awaiting it returns `result` at once (Elixir sends `{ref, result}` to itself the same way).
+ * Why the ref is made before the send: the reply lies after its mark, so the await finds it in
+ * O(1) however deep the mailbox.
+ */
+export function completedTask<R>(owner: Proc, result: R, caller: Function): TaskStruct<R> {
+  const ref = sig.makeRef(owner)
+  sendTo(owner.pid, [ref, result], caller)
+  return Object.freeze({ pid: null, ref, owner: owner.pid, mfa: 'Task.completed/1' })
 }
 
 /** `Task.start` / `Task.startLink`: fire and forget (T7). */

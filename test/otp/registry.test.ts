@@ -232,6 +232,121 @@ for (const partitions of [1, 8]) {
       assert.deepEqual(Registry.keys(registry, self()), [])
     })
 
+    test(
+      'unregisterMatch tells the listeners when the caller holds nothing under the key, not when its value does not match',
+      function* ({ registry }) {
+        Registry.register(registry, 'hello', 1)
+        yield* assertReceive(['register', registry, 'hello', self(), 1], 0)
+        assert.equal(Registry.unregisterMatch(registry, 'hello', 2), 'ok')
+        yield* refuteReceive(['unregister', P._, P._, P._], 0)
+        assert.deepEqual(Registry.lookup(registry, 'hello'), [[self(), 1]])
+        // Elixir: deleted (0) == the caller's total under the key (0), an unregister.
+        assert.equal(Registry.unregisterMatch(registry, 'nokey', P._), 'ok')
+        yield* assertReceive(['unregister', registry, 'nokey', self()], 0)
+        const [, task] = yield* registerTask(registry, 'other', 1)
+        yield* assertReceive(['register', registry, 'other', task, 1], 0)
+        assert.equal(Registry.unregisterMatch(registry, 'other', P._), 'ok')
+        yield* assertReceive(['unregister', registry, 'other', self()], 0)
+        assert.deepEqual(Registry.lookup(registry, 'other'), [[task, 1]])
+      },
+      true,
+    )
+
+    test('select and countSelect take [[key, pid, value], guards, body] clauses', function* ({ registry }) {
+      const [, task] = yield* registerTask(registry, 'world', 2)
+      Registry.register(registry, 'hello', 1)
+      Registry.register(registry, ['tuple', 1], 3)
+      const all = Registry.select(registry, [[[P._, P._, P._], [], (e) => e]])
+      assert.deepEqual(
+        sorted(all),
+        sorted([
+          ['hello', self(), 1],
+          ['world', task, 2],
+          [['tuple', 1], self(), 3],
+        ]),
+      )
+      assert.deepEqual(Registry.select(registry, [[['hello', P._, P._], [], ([, pid, v]) => [pid, v]]]), [
+        [self(), 1],
+      ])
+      assert.deepEqual(Registry.select(registry, [[[P._, task, P._], [], ([k]) => k]]), ['world'])
+      assert.deepEqual(Registry.select(registry, [[[['tuple', P.number], P._, P._], [], 'const']]), ['const'])
+      const bigger = Registry.select(registry, [
+        [[P._, P._, P.number], [([, , v]) => (v as number) > 1], ([k]) => k],
+      ])
+      assert.deepEqual(sorted(bigger), sorted(['world', ['tuple', 1]]))
+      // Every guard must hold; a guard that throws is false.
+      const both = [
+        ([, , v]: Registry.SelectEntry) => (v as number) > 1,
+        ([, , v]: Registry.SelectEntry) => v !== 3,
+      ]
+      assert.deepEqual(Registry.select(registry, [[[P._, P._, P._], both, ([k]) => k]]), ['world'])
+      const throws = () => {
+        throw new Error('no')
+      }
+      assert.deepEqual(Registry.select(registry, [[[P._, P._, P._], [throws], true]]), [])
+      // The first clause that accepts an entry gives its result, a failed guard moves on.
+      const spec: Registry.SelectClause[] = [
+        [['hello', P._, P._], [], 'first'],
+        [[P._, P._, P._], [() => false], 'never'],
+        [[P._, P._, P._], [], 'second'],
+      ]
+      assert.deepEqual(sorted(Registry.select(registry, spec)), ['first', 'second', 'second'])
+      assert.deepEqual(Registry.select(registry, []), [])
+
+      assert.equal(Registry.countSelect(registry, [[[P._, P._, P._], [], true]]), 3)
+      assert.equal(
+        Registry.countSelect(registry, [[[P._, P._, P.number], [([, , v]) => (v as number) > 1], true]]),
+        2,
+      )
+      assert.equal(Registry.countSelect(registry, [[[P._, P._, P._], [], ([, pid]) => pid === self()]]), 2)
+      // Only a body that gives true counts (Elixir's [true]).
+      assert.equal(Registry.countSelect(registry, [[[P._, P._, P._], [], 'yes' as never]]), 0)
+      assert.equal(Registry.countSelect(registry, []), 0)
+    })
+
+    test('select and countSelect reject a spec that is not [[key, pid, value], guards, body] clauses', function* ({
+      registry,
+    }) {
+      const bad = [
+        'spec',
+        ['clause'],
+        [[[P._, P._], [], true]],
+        [[[P._, P._, P._], 'guard', true]],
+        [[[P._, P._, P._], ['not a function'], true]],
+        [[[P._, P._, P._], []]],
+      ]
+      for (const spec of bad) {
+        assert.throws(() => Registry.select(registry, spec as never), {
+          code: 'ERR_BEAMISH_BADARG',
+          message: /invalid match specification in Registry\.select\/2/,
+        })
+        assert.throws(() => Registry.countSelect(registry, spec as never), {
+          code: 'ERR_BEAMISH_BADARG',
+          message: /invalid match specification in Registry\.countSelect\/2/,
+        })
+      }
+      assert.throws(() => Registry.select(uniqueName('none'), []), /unknown registry/)
+      assert.throws(() => Registry.countSelect(uniqueName('none'), []), /unknown registry/)
+    })
+
+    test('send delivers to the process under a key, and throws when there is none', function* ({ registry }) {
+      assert.throws(() => Registry.send([registry, 'hello'], 'lost'), {
+        code: 'ERR_BEAMISH_BADARG',
+        message: /no process is registered under "hello"/,
+      })
+      Registry.register(registry, 'hello', 'value')
+      assert.equal(Registry.send([registry, 'hello'], 'hi'), 'hi')
+      yield* assertReceive('hi', 0)
+      // A via key may carry a value, which send ignores.
+      assert.deepEqual(Registry.send([registry, 'hello', 'ignored'], ['hi', 3]), ['hi', 3])
+      yield* assertReceive(['hi', 3], 0)
+      const [, task] = yield* registerTask(registry, 'world', 1)
+      Registry.send([registry, 'world'], 'to the task')
+      assert.equal(Process.info(task)!.messageQueueLen, 1)
+      assert.throws(() => Registry.send([uniqueName('none'), 'k'], 'x'), /unknown registry/)
+      assert.throws(() => Registry.send('hello' as never, 'x'), { code: 'ERR_BEAMISH_BADARG' })
+    })
+
     test('RG2: compares keys like ===: 1 and the float 1.0 differ; data compares by value', function* ({
       registry,
     }) {
@@ -578,6 +693,98 @@ for (const partitions of [1, 8]) {
     )
 
     test(
+      'unregisterMatch tells the listeners when the caller holds nothing under the key',
+      function* ({ registry }) {
+        const [, task] = yield* registerTask(registry, 'hello', 1)
+        yield* assertReceive(['register', registry, 'hello', task, 1], 0)
+        assert.equal(Registry.unregisterMatch(registry, 'hello', P._), 'ok')
+        yield* assertReceive(['unregister', registry, 'hello', self()], 0)
+        assert.equal(Registry.unregisterMatch(registry, 'nokey', 1), 'ok')
+        yield* assertReceive(['unregister', registry, 'nokey', self()], 0)
+        assert.deepEqual(Registry.lookup(registry, 'hello'), [[task, 1]])
+      },
+      true,
+    )
+
+    test('lists a key’s entries in registration order, across processes and removals', function* ({
+      registry,
+      partitions,
+    }) {
+      const text = (entries: readonly (readonly [Pid, unknown])[]) => entries.map(([pid, v]) => `${pid}=${v}`)
+      const me = self()
+      Registry.register(registry, 't', 1)
+      const [, b] = yield* registerTask(registry, 't', 2)
+      Registry.register(registry, 't', 3)
+      const [, c] = yield* registerTask(registry, 't', 4)
+      Registry.register(registry, 't', 5)
+      const expected = [`${me}=1`, `${b}=2`, `${me}=3`, `${c}=4`, `${me}=5`]
+      if (partitions === 1) {
+        // One partition is one duplicate_bag table, which keeps insertion order (Elixir).
+        assert.deepEqual(text(Registry.lookup(registry, 't')), expected)
+        assert.deepEqual(text(Registry.match(registry, 't', P._)), expected)
+        const dispatched: string[] = []
+        Registry.dispatch(registry, 't', (entries) => dispatched.push(...text(entries)))
+        assert.deepEqual(dispatched, expected)
+        assert.deepEqual(
+          Registry.select(registry, [[['t', P._, P._], [], ([, pid, v]) => `${pid}=${v}`]]),
+          expected,
+        )
+      } else {
+        // Several partitions: each process's entries live in its own, still in order.
+        assert.deepEqual(sorted(text(Registry.lookup(registry, 't'))), sorted(expected))
+        assert.deepEqual(text(Registry.match(registry, 't', P._, (v) => v !== 2 && v !== 4)), [
+          `${me}=1`,
+          `${me}=3`,
+          `${me}=5`,
+        ])
+      }
+      assert.deepEqual(Registry.values(registry, 't', me), [1, 3, 5])
+      yield* killAndAssertDown(b)
+      yield* syncPartitions(registry)
+      Registry.unregisterMatch(registry, 't', 3)
+      Registry.register(registry, 't', 6)
+      const rest = [`${me}=1`, `${c}=4`, `${me}=5`, `${me}=6`]
+      if (partitions === 1) assert.deepEqual(text(Registry.lookup(registry, 't')), rest)
+      else assert.deepEqual(sorted(text(Registry.lookup(registry, 't'))), sorted(rest))
+      assert.deepEqual(Registry.values(registry, 't', me), [1, 5, 6])
+      assert.equal(Registry.count(registry), 4)
+    })
+
+    test('select and countSelect see every entry, a key’s in registration order', function* ({ registry }) {
+      const [, task] = yield* registerTask(registry, 'hello', 'theirs')
+      Registry.register(registry, 'hello', 1)
+      Registry.register(registry, 'hello', 2)
+      Registry.register(registry, 'world', 3)
+      assert.deepEqual(Registry.select(registry, [[['hello', self(), P._], [], ([, , v]) => v]]), [1, 2])
+      assert.deepEqual(Registry.select(registry, [[[P._, task, P._], [], (e) => e]]), [
+        ['hello', task, 'theirs'],
+      ])
+      assert.deepEqual(sorted(Registry.select(registry, [[[P._, P._, P.number], [], ([k]) => k]])), [
+        'hello',
+        'hello',
+        'world',
+      ])
+      assert.equal(Registry.countSelect(registry, [[['hello', P._, P._], [], true]]), 3)
+      assert.equal(
+        Registry.countSelect(registry, [[[P._, P._, P.number], [([, , v]) => (v as number) >= 2], true]]),
+        2,
+      )
+    })
+
+    test('send works for a key with exactly one entry, and throws otherwise', function* ({ registry }) {
+      assert.throws(() => Registry.send([registry, 'hello'], 'x'), { code: 'ERR_BEAMISH_BADARG' })
+      Registry.register(registry, 'hello', 1)
+      assert.equal(Registry.send([registry, 'hello'], 'one'), 'one')
+      yield* assertReceive('one', 0)
+      Registry.register(registry, 'hello', 2)
+      assert.throws(() => Registry.send([registry, 'hello'], 'two'), {
+        code: 'ERR_BEAMISH_BADARG',
+        message: /2 entries are registered under "hello"/,
+      })
+      yield* refuteReceive('two', 0)
+    })
+
+    test(
       'RG6: listeners hear of registrations and unregistrations',
       function* ({ registry }) {
         const [, task] = yield* registerTask(registry, 'hello', 'world')
@@ -710,6 +917,20 @@ describe('Registry', () => {
       assert.deepEqual(Registry.meta(name, ['tuple', 'key']), ['ok', 'tupleValue'])
       assert.throws(() => Registry.meta(name, 42 as never), /a meta key/)
       assert.throws(() => Registry.meta(uniqueName('none'), 'k'), /unknown registry/)
+    }))
+
+  it('deleteMeta removes metadata, and is ok when there is none', () =>
+    run(function* () {
+      const name = uniqueName('meta')
+      yield* Registry.startLink({ keys: 'duplicate', name, meta: [[['tuple', 'key'], 1]] })
+      Registry.putMeta(name, 'custom', 'value')
+      assert.equal(Registry.deleteMeta(name, 'custom'), 'ok')
+      assert.equal(Registry.meta(name, 'custom'), 'error')
+      assert.equal(Registry.deleteMeta(name, ['tuple', 'key']), 'ok')
+      assert.equal(Registry.meta(name, ['tuple', 'key']), 'error')
+      assert.equal(Registry.deleteMeta(name, 'custom'), 'ok')
+      assert.throws(() => Registry.deleteMeta(name, 42 as never), /a meta key/)
+      assert.throws(() => Registry.deleteMeta(uniqueName('none'), 'k'), /unknown registry/)
     }))
 
   it('RG1: a stopped registry is unknown, and its registrants linked to it are told', () =>

@@ -1005,14 +1005,17 @@ describe('management API (§10.6)', () => {
       assert.deepEqual(yield* Supervisor.whichChildren(sup), [])
     }))
 
-  it('terminateChild also takes a pid; ids are compared by value', () =>
+  it('terminateChild takes an id, not a pid (OTP 25); ids are compared by value', () =>
     run(function* () {
       const sup = yield* startSup([worker('a'), { ...worker('tuple'), id: ['Agent', 1] }], {
         strategy: 'one_for_one',
       })
       const a = yield* started('a')
       yield* started('tuple')
-      assert.equal(yield* Supervisor.terminateChild(sup, a), 'ok')
+      // A static supervisor finds children by id only: a pid is an id no child has.
+      assert.deepEqual(yield* Supervisor.terminateChild(sup, a), ['error', 'not_found'])
+      assert.ok(Process.alive(a))
+      assert.equal(yield* Supervisor.terminateChild(sup, 'a'), 'ok')
       assert.equal(yield* Supervisor.terminateChild(sup, ['Agent', 1]), 'ok')
       assert.deepEqual(yield* Supervisor.startChild(sup, { ...worker('t2'), id: ['Agent', 1] }), [
         'error',

@@ -248,6 +248,50 @@ describe('Task.async, start and startLink', () => {
     }))
 })
 
+describe('Task.completed', () => {
+  // Elixir 1.10+: Task.completed(:done) |> Task.await() #=> :done; pid is nil, mfa {Task, :completed, 1}.
+  it('is a task without a process whose reply is already queued: await gives the result at once', () =>
+    run(function* () {
+      const task = Task.completed('done')
+      assert.equal(task.pid, null)
+      assert.equal(task.owner, self())
+      assert.equal(task.mfa, 'Task.completed/1')
+      assert.ok(Object.isFrozen(task))
+      assert.equal(yield* Task.await(task, 0), 'done')
+      assert.deepEqual(Process.flush(), [])
+      const typed: string = yield* Task.await(Task.completed('typed'))
+      assert.equal(typed, 'typed')
+    }))
+
+  it('works with yield, ignore, awaitMany and yieldMany, alongside real tasks', () =>
+    run(function* () {
+      assert.deepEqual(yield* Task.yield(Task.completed(1), 0), ['ok', 1])
+      assert.deepEqual(Task.ignore(Task.completed({ a: 2 })), ['ok', { a: 2 }])
+      const tasks = [Task.completed('cached'), Task.async(() => 'loaded')]
+      assert.deepEqual(yield* Task.awaitMany(tasks), ['cached', 'loaded'])
+      const c = Task.completed(3)
+      const results = yield* Task.yieldMany([c], 0)
+      assert.deepEqual(results, [[c, ['ok', 3]]])
+      assert.deepEqual(Process.flush(), [])
+    }))
+
+  it('is owned by its caller; shutdown throws, as for any task without a process', () =>
+    run(function* () {
+      const me = self()
+      const task = Task.completed('mine')
+      Process.spawn(function* () {
+        try {
+          yield* Task.await(task)
+        } catch (e) {
+          send(me, ['other', (e as BeamishError).code])
+        }
+      })
+      yield* assertReceive(['other', 'ERR_BEAMISH_NOT_OWNER'])
+      assert.throws(() => Task.shutdown(task), /does not have an associated task process/)
+      assert.equal(yield* Task.await(task), 'mine')
+    }).then(() => assert.throws(() => Task.completed(1), { code: 'ERR_BEAMISH_NOT_IN_PROCESS' })))
+})
+
 describe('Task.await', () => {
   it('T2: exits with timeout, naming the task and the timeout', () =>
     run(function* () {

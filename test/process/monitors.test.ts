@@ -1,10 +1,12 @@
 /**
  * semantics.md §6: monitors (M-a … M-j). Not here: M-k (a peer without DIST_MONITOR) and the
- * `noconnection` DOWN of M-c, which need a second node.
+ * `noconnection` DOWN of a lost connection (M-c), which need a second node; the node that is not
+ * distributed at all is here.
  */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { exit, P, Process } from '../../src/index.ts'
+import { exit, P, Pid, Process } from '../../src/index.ts'
+import { nodeRef } from '../../src/internal/term/nodeRef.ts'
 import { assertReceive, refuteReceive, run } from '../../src/testing/index.ts'
 import { idle, uniqueName } from './helpers.ts'
 
@@ -213,13 +215,53 @@ describe('§6 monitors', () => {
       yield* receive(Process.after(0))
     }))
 
-  it('M-i: monitoring yourself is allowed, returns a reference, and never fires while you are alive', () =>
+  it('M-c: without distribution, a remote pid gives DOWN noconnection at once, and [name, node] is a badarg', () =>
+    run(function* () {
+      assert.equal(Process.nodeName(), 'nonode@nohost')
+      // Erlang (not alive): monitor(process, RemotePid) -> {'DOWN', Ref, process, RemotePid, noconnection};
+      // monitor(process, {nobody, other@host}) -> badarg.
+      const remote = new Pid(nodeRef('other@host', 1), 5, 0)
+      const ref = Process.monitor(remote)
+      yield* assertReceive(['DOWN', ref, 'process', remote, 'noconnection'], 50)
+      assert.throws(() => Process.monitor(['nobody', 'other@host']), {
+        code: 'ERR_BEAMISH_BADARG',
+        message: /not distributed/,
+      })
+      assert.throws(() => Process.monitor(['nobody', 'other@host'], { alias: 'demonitor' }), {
+        code: 'ERR_BEAMISH_BADARG',
+      })
+      // This node's own name is not another node: a name nobody holds is noproc.
+      const local = Process.monitor(['nobody', Process.nodeName()])
+      yield* assertReceive(['DOWN', local, 'process', ['nobody', Process.nodeName()], 'noproc'], 50)
+      yield* refuteReceive(['DOWN', P._, P._, P._, P._], 20)
+    }))
+
+  it('M-i: monitoring yourself returns a reference and creates nothing: no record, no DOWN', () =>
     run(function* () {
       const ref = Process.monitor(self())
       assert.ok(ref instanceof Process.Ref)
+      assert.deepEqual(Process.info(self())!.monitors, [])
+      assert.deepEqual(Process.info(self())!.monitoredBy, [])
       yield* refuteReceive(['DOWN', ref, P._, P._, P._], 20)
+      assert.equal(Process.demonitor(ref, { info: true }), false)
       assert.equal(Process.demonitor(ref), true)
-      assert.equal(Process.demonitor(ref), true)
+      const name = uniqueName('m-i')
+      Process.register(name, self())
+      const byName = Process.monitor(name)
+      const byPair = Process.monitor([name, Process.nodeName()])
+      assert.deepEqual(Process.info(self())!.monitors, [])
+      assert.equal(Process.demonitor(byName, { info: true }), false)
+      assert.equal(Process.demonitor(byPair, { info: true }), false)
+    }))
+
+  it('M-i: a monitor on yourself asked to be an alias is no alias either (OTP 25)', () =>
+    run(function* () {
+      for (const alias of ['explicit_unalias', 'demonitor', 'reply_demonitor'] as const) {
+        const ref = Process.monitor(self(), { alias })
+        send(ref, ['through', alias])
+        assert.equal(Process.unalias(ref), false)
+      }
+      yield* refuteReceive(['through', P._], 20)
     }))
 
   it('M-i: a process that monitors itself and dies sends no DOWN anywhere', () =>

@@ -234,3 +234,174 @@ describe('§1 processes, termination and exit reasons', () => {
       for (const pid of [named, arrow, unstarted]) Process.send(pid, 'stop')
     }))
 })
+
+describe('the process dictionary', () => {
+  it('put, get, get() with no key, delete and getKeys, as Elixir’s Process functions', () =>
+    run(function* () {
+      assert.deepEqual(Process.get(), [])
+      assert.deepEqual(Process.getKeys(), [])
+      assert.equal(Process.delete('none'), undefined)
+      assert.equal(Process.put('a', 1), undefined)
+      assert.equal(Process.put('b', ['x', 2]), undefined)
+      assert.equal(Process.put('c', 1), undefined)
+      assert.equal(Process.put('a', 3), 1)
+      assert.deepEqual(Process.get(), [
+        ['a', 3],
+        ['b', ['x', 2]],
+        ['c', 1],
+      ])
+      assert.equal(Process.get('missing'), undefined)
+      assert.equal(Process.get('missing', 'default'), 'default')
+      assert.deepEqual(Process.getKeys(), ['a', 'b', 'c'])
+      assert.deepEqual(Process.getKeys(1), ['c'])
+      // get_keys/1 compares values as terms (=:=): data structurally.
+      assert.deepEqual(Process.getKeys(['x', 2]), ['b'])
+      assert.deepEqual(Process.getKeys(undefined), [])
+      assert.equal(Process.delete('a'), 3)
+      assert.equal(Process.delete('a'), undefined)
+      assert.deepEqual(Process.getKeys(), ['b', 'c'])
+      assert.deepEqual(Process.get(), [
+        ['b', ['x', 2]],
+        ['c', 1],
+      ])
+    }))
+
+  it('each process has its own dictionary', () =>
+    run(function* () {
+      Process.put('k', 'parent')
+      const me = Process.self()
+      Process.spawn(function* () {
+        Process.send(me, ['child', Process.get(), Process.getKeys(), Process.delete('k')])
+      })
+      yield* assertReceive(['child', [], [], undefined])
+      assert.equal(Process.get('k'), 'parent')
+    }))
+})
+
+describe('hibernate', () => {
+  /** Tells `to` it woke up, with the message count then, then takes one message and reports it. */
+  function* wake(to: Process.Pid, tag: string): Generator<unknown, string, unknown> {
+    Process.send(to, [tag, 'woke', Process.info(Process.self())!.messageQueueLen])
+    Process.send(to, [tag, 'msg', yield* Process.receive()])
+    return 'returned'
+  }
+
+  it('waits for a message without taking it, then continues as fn(...args) and ends normal when it returns', () =>
+    run(function* () {
+      const me = Process.self()
+      const [pid, ref] = Process.spawnMonitor(function* () {
+        try {
+          yield* Process.hibernate(wake, [me, 'a'])
+        } finally {
+          // Erlang: the call stack is discarded, `after` blocks included.
+          Process.send(me, 'finally ran')
+        }
+        Process.send(me, 'came back')
+      })
+      yield* refuteReceive(P._, 20)
+      assert.equal(Process.info(pid)!.status, 'waiting')
+      Process.send(pid, 'hello')
+      yield* assertReceive(['a', 'woke', 1])
+      yield* assertReceive(['a', 'msg', 'hello'])
+      yield* assertReceive(['DOWN', ref, 'process', pid, 'normal'])
+      yield* refuteReceive(P.union('finally ran', 'came back'), 20)
+    }))
+
+  it('wakes at once when the mailbox already holds a message, which fn then receives first', () =>
+    run(function* () {
+      const me = Process.self()
+      const [pid, ref] = Process.spawnMonitor(function* () {
+        Process.send(Process.self(), 'queued')
+        Process.send(Process.self(), 'second')
+        return yield* Process.hibernate(wake, [me, 'b'])
+      })
+      yield* assertReceive(['b', 'woke', 2])
+      yield* assertReceive(['b', 'msg', 'queued'])
+      yield* assertReceive(['DOWN', ref, 'process', pid, 'normal'])
+    }))
+
+  it('a loop can hibernate between messages, keeping its state in the arguments', () =>
+    run(function* () {
+      const me = Process.self()
+      function* loop(count: number): Generator<unknown, void, unknown> {
+        const msg = yield* Process.receive()
+        if (msg === 'stop') return void Process.send(me, ['count', count])
+        return yield* Process.hibernate(loop, [count + 1])
+      }
+      const [pid, ref] = Process.spawnMonitor(() => Process.hibernate(loop, [0]))
+      for (let i = 0; i < 5; i++) Process.send(pid, i)
+      Process.send(pid, 'stop')
+      yield* assertReceive(['count', 5])
+      yield* assertReceive(['DOWN', ref, 'process', pid, 'normal'])
+    }))
+
+  it('from deep inside helper generators, also drops their frames', () =>
+    run(function* () {
+      const me = Process.self()
+      function* inner() {
+        try {
+          yield* Process.hibernate(() => Process.send(me, 'continued'))
+        } catch {
+          Process.send(me, 'inner catch ran')
+        }
+      }
+      function* outer() {
+        yield* inner()
+        Process.send(me, 'outer came back')
+      }
+      const [pid, ref] = Process.spawnMonitor(outer)
+      Process.send(pid, 'wake')
+      yield* assertReceive('continued')
+      yield* assertReceive(['DOWN', ref, 'process', pid, 'normal'])
+      yield* refuteReceive(P.union('inner catch ran', 'outer came back'), 20)
+    }))
+
+  it('an async process continues as fn(...args); its pending await never settles', () =>
+    run(function* () {
+      const me = Process.self()
+      const [pid, ref] = Process.spawnMonitor(async () => {
+        await Process.hibernate(
+          async (tag: string) => {
+            await Promise.resolve()
+            Process.send(me, [tag, Process.self(), Process.flush()])
+          },
+          ['async'],
+        )
+        Process.send(me, 'came back')
+      })
+      yield* refuteReceive(P._, 20)
+      Process.send(pid, 'ping')
+      yield* assertReceive(['async', pid, ['ping']])
+      yield* assertReceive(['DOWN', ref, 'process', pid, 'normal'])
+      yield* refuteReceive('came back', 20)
+    }))
+
+  it('a throw in fn crashes the process as usual; Process.run resolves with what fn returns', async () => {
+    const log = await captureLog(() =>
+      run(function* () {
+        const [pid, ref] = Process.spawnMonitor(function* () {
+          return yield* Process.hibernate(() => {
+            throw exit('woke up badly')
+          })
+        })
+        Process.send(pid, 'wake')
+        yield* assertReceive(['DOWN', ref, 'process', pid, 'woke up badly'])
+      }),
+    )
+    assert.equal(log, '')
+    const result = await Process.run(function* () {
+      Process.send(Process.self(), 'go')
+      return yield* Process.hibernate((n: number) => n * 2, [21])
+    })
+    assert.equal(result, 42)
+  })
+
+  it('checks its arguments and needs a process', () =>
+    run(function* () {
+      assert.throws(() => Process.hibernate(42 as never), { code: 'ERR_BEAMISH_BADARG' })
+      assert.throws(() => Process.hibernate(() => 1, 'args' as never), { code: 'ERR_BEAMISH_BADARG' })
+      yield* Process.receive(Process.after(0))
+    }).then(() => {
+      assert.throws(() => Process.hibernate(() => 1), { code: 'ERR_BEAMISH_NOT_IN_PROCESS' })
+    }))
+})

@@ -203,7 +203,9 @@ describe('§3 receive', () => {
       assert.equal(got, 'slept')
       assert.ok(performance.now() - t0 >= 19)
       assert.equal(yield* receive(after(0)), undefined)
-      yield* Process.sleep(5)
+      // Process.sleep(ms) is `receive after ms -> ok end`: it gives 'ok'.
+      assert.equal(yield* Process.sleep(5), 'ok')
+      assert.equal(yield* Process.sleep(0), 'ok')
       assert.deepEqual(Process.flush(), ['first', 'second'])
     }))
 
@@ -211,7 +213,7 @@ describe('§3 receive', () => {
     run(async () => {
       send(self(), 'kept')
       assert.equal(await receive(after(10, () => 'slept')), 'slept')
-      await Process.sleep(1)
+      assert.equal(await Process.sleep(1), 'ok')
       assert.deepEqual(Process.flush(), ['kept'])
     }))
 

@@ -48,3 +48,26 @@ export function beamishPHasTsPatternsTypes(): void {
   expectType<Equal<P.narrow<number | string, typeof P.number>, number>>()
   void p
 }
+
+export function* sleepGivesOkAndHibernateNeverReturns() {
+  const slept = yield* Process.sleep(10)
+  expectType<Equal<typeof slept, 'ok'>>()
+
+  function* loop(count: number): Generator<unknown, void, unknown> {
+    if ((yield* Process.receive()) === 'stop') return
+    return yield* Process.hibernate(loop, [count + 1])
+  }
+  const never = yield* Process.hibernate(loop, [0])
+  expectType<Equal<typeof never, never>>()
+  // @ts-expect-error: the arguments must fit the function
+  Process.hibernate(loop, ['zero'])
+  // @ts-expect-error: a function of arguments needs them
+  Process.hibernate(loop)
+}
+
+export function processDictionaryGetWithoutAKeyGivesPairs() {
+  const all = Process.get()
+  expectType<Equal<typeof all, [unknown, unknown][]>>()
+  const one = Process.get('k')
+  expectType<Equal<typeof one, unknown>>()
+}

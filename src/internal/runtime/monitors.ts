@@ -141,7 +141,33 @@ function unlinkTarget(x: ProcExt, m: Monitor): void {
 
 export type MonitorTarget = Pid | string | readonly [string, string]
 
-/** `monitor(process, target)`: returns the ref; a dead target gives `DOWN … noproc` at once (M-d). */
+/**
+ * `erlang:monitor/2`'s argument check, for `Process.monitor`: while this node is not distributed
+ * there is no other node to look a name up on, and monitoring `[name, otherNode]` is a badarg
+ * (a remote *pid* is not: it gets `DOWN … noconnection`, see `monitor`). Why not in `monitor`
+ * itself: a `GenServer.call` to `[name, otherNode]` monitors through it too, and must exit with
+ * `['nodedown', node]` there, as OTP's gen does before it ever calls `monitor`.
+ */
+export function checkMonitorTarget(target: unknown, caller: Function): void {
+  if (
+    transport === null &&
+    Array.isArray(target) &&
+    target.length === 2 &&
+    typeof target[0] === 'string' &&
+    target[1] !== localNode.name
+  ) {
+    throw badArg(
+      'a pid, a registered name or a [name, node] pair of this node (it is not distributed: Node.start it to reach other nodes)',
+      target,
+      caller,
+    )
+  }
+}
+
+/**
+ * `monitor(process, target)`: returns the ref; a dead target gives `DOWN … noproc` at once (M-d),
+ * a target on another node without distribution `DOWN … noconnection` (M-c).
+ */
 export function monitor(
   p: Proc,
   target: MonitorTarget,
@@ -168,6 +194,12 @@ export function monitor(
     throw badArg('a pid, a registered name or a [name, node] pair to monitor', target, caller)
   }
   const ref = makeRef(p)
+  if (pid !== null && pid.proc === p) {
+    // M-i: monitoring yourself (by pid or name) creates nothing, as on the BEAM: no record (`info`
+    // lists none, `demonitor(ref, { info: true })` is false), no alias even when one is asked
+    // for, never a DOWN. The ref is all there is.
+    return ref
+  }
   if (aliasMode === 'explicit_unalias') {
     // M-j: an alias in its own right, active until `unalias`, whatever happens to the monitor.
     aliases.set(ref, p)
@@ -203,8 +235,6 @@ export function monitor(
     deliver(p, ['DOWN', ref, 'process', object, 'noproc'])
     return ref
   }
-  // M-i: a monitor on yourself is an ordinary record (so `demonitor` and a monitor alias work as
-  // for any other), but it never fires: the DOWN would go to a dead watcher.
   const m = new Monitor(ref, p, q.pid, object, aliasMode)
   ref.mon = m
   linkWatcher(p.x(), m)

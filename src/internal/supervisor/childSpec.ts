@@ -1,4 +1,10 @@
+import * as Agent from '../../Agent.ts'
+import * as DynamicSupervisor from '../../DynamicSupervisor.ts'
 import * as GenServer from '../../GenServer.ts'
+import * as Registry from '../../Registry.ts'
+import * as Supervisor from '../../Supervisor.ts'
+import * as Task from '../../Task.ts'
+import * as TaskSupervisor from '../../TaskSupervisor.ts'
 import { type BeamishError, badArg, createError } from '../errors.ts'
 import { inspect } from '../format.ts'
 import { moduleName } from '../genServer.ts'
@@ -144,8 +150,16 @@ function isStart(s: unknown): s is StartFunction | StartMfa {
   return Array.isArray(s) && s.length === 2 && typeof s[0] === 'function' && Array.isArray(s[1])
 }
 
-function isShutdown(s: unknown): s is Shutdown {
-  return s === 'brutal_kill' || s === 'infinity' || (typeof s === 'number' && Number.isInteger(s) && s >= 0)
+/**
+ * OTP's `validShutdown`: `'brutal_kill'`, `'infinity'` or milliseconds, 0 included. Elixir 1.14's
+ * DynamicSupervisor (`validate_shutdown/1`) wants the milliseconds above 0 (`dynamic`).
+ */
+function isShutdown(s: unknown, dynamic: boolean): s is Shutdown {
+  return (
+    s === 'brutal_kill' ||
+    s === 'infinity' ||
+    (typeof s === 'number' && Number.isInteger(s) && (dynamic ? s > 0 : s >= 0))
+  )
 }
 
 function isRestart(r: unknown): r is Restart {
@@ -156,12 +170,38 @@ function isModules(m: unknown): m is readonly string[] | 'dynamic' {
   return m === 'dynamic' || (Array.isArray(m) && m.every((x) => typeof x === 'string'))
 }
 
-/** OTP's default `modules`: the module the start function starts, when that can be seen. */
+let builtIn: Map<Function, string> | null = null
+
+/**
+ * The module each built-in behaviour's `startLink` stands for, as Elixir's child specs name it in
+ * `modules` (`[Agent, fn]` → `['Agent']`, `[Task.Supervisor, opts]` → `['Task.Supervisor']`).
+ * Why built on first use: Supervisor, DynamicSupervisor and Task.Supervisor import this module
+ * (an import cycle), so their functions may not be there yet while the modules load.
+ */
+function builtInModules(): Map<Function, string> {
+  builtIn ??= new Map<Function, string>([
+    [Agent.startLink, 'Agent'],
+    [Task.startLink, 'Task'],
+    [Registry.startLink, 'Registry'],
+    [TaskSupervisor.startLink, 'Task.Supervisor'],
+    [DynamicSupervisor.startLink, 'DynamicSupervisor'],
+    [Supervisor.startLink, 'Supervisor'],
+  ])
+  return builtIn
+}
+
+/**
+ * OTP's default `modules` (`[M]` for a start `{M, F, A}`): for `[fn, args]`, the callback module
+ * `fn` starts when it is the first argument (`GenServer.startLink(Stack, …)` → `['Stack']`), else
+ * the behaviour `fn` belongs to, else `fn`'s own name. None can be seen in a start function.
+ */
 function defaultModules(start: StartFunction | StartMfa): readonly string[] {
   if (typeof start === 'function') return []
   const [fn, args] = start
   const first = args[0]
   if (isCallbackModule(first)) return [moduleName(first as GenServer.Callbacks)]
+  const mod = builtInModules().get(fn)
+  if (mod !== undefined) return [mod]
   return fn.name === '' ? [] : [fn.name]
 }
 
@@ -205,32 +245,39 @@ export function checkChild(spec: unknown, autoShutdown: AutoShutdown): ChildRec 
     }
   }
   if (typeof significant !== 'boolean') return { error: ['invalid_significant', significant] }
-  return finish(s, restart, type, significant)
+  return finish(s, restart, type, significant, false)
 }
 
 /**
  * Validates a spec for a DynamicSupervisor (Elixir's `validate_child/1`): the same fields, but
- * ids are ignored and `significant` children are not allowed.
+ * ids are ignored, `significant` children are not allowed, and a `shutdown` in milliseconds must
+ * be above 0 (`['invalid_shutdown', 0]`).
  */
 export function checkDynamicChild(spec: unknown): ChildRec | { error: SpecError } {
   if (typeof spec !== 'object' || spec === null || Array.isArray(spec))
     return { error: ['invalid_child_spec', spec] }
   const s = spec as Record<string, unknown>
   if (!has(s, 'id') || !has(s, 'start')) return { error: ['invalid_child_spec', spec] }
-  const r = finish(s, s.restart ?? 'permanent', s.type ?? 'worker', false)
+  const r = finish(s, s.restart ?? 'permanent', s.type ?? 'worker', false, true)
   if (!(r instanceof ChildRec)) return r
   const significant = s.significant ?? false
   if (significant !== false) return { error: ['invalid_significant', significant] }
   return r
 }
 
-function finish(s: Record<string, unknown>, restart: unknown, type: unknown, significant: boolean) {
+function finish(
+  s: Record<string, unknown>,
+  restart: unknown,
+  type: unknown,
+  significant: boolean,
+  dynamic: boolean,
+) {
   const start = s.start
   if (!isStart(start)) return { error: ['invalid_mfa', start] }
   if (!isRestart(restart)) return { error: ['invalid_restart_type', restart] }
   if (type !== 'worker' && type !== 'supervisor') return { error: ['invalid_child_type', type] }
   const shutdown = s.shutdown ?? (type === 'worker' ? 5000 : 'infinity')
-  if (!isShutdown(shutdown)) return { error: ['invalid_shutdown', shutdown] }
+  if (!isShutdown(shutdown, dynamic)) return { error: ['invalid_shutdown', shutdown] }
   const modules = s.modules ?? defaultModules(start)
   if (!isModules(modules)) return { error: ['invalid_modules', modules] }
   return new ChildRec(s.id, start, restart, shutdown, type, significant, modules)

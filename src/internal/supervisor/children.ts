@@ -1,4 +1,4 @@
-import { Pid } from '../term/pid.ts'
+import type { Pid } from '../term/pid.ts'
 import { type ChildRec, termKey } from './childSpec.ts'
 
 /**
@@ -60,9 +60,12 @@ export class Children {
     return this.byPid.get(pid)
   }
 
-  /** A child by id, or by its running pid (OTP 25's `find_child/2` takes either). */
-  find(idOrPid: unknown): ChildRec | undefined {
-    if (idOrPid instanceof Pid) return this.byPid.get(idOrPid)
-    return this.byKey.get(termKey(idOrPid))
+  /**
+   * A child by id. Only by id: OTP 25's `find_child/2` looks a static supervisor's children up by
+   * id alone (by pid only under simple_one_for_one), so a pid given to `terminateChild`,
+   * `restartChild` or `deleteChild` is an id no child has, and they answer `not_found`.
+   */
+  find(id: unknown): ChildRec | undefined {
+    return this.byKey.get(termKey(id))
   }
 }

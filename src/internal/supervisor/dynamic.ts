@@ -1,5 +1,5 @@
 import type { From, Name } from '../gen.ts'
-import { type Module, moduleName } from '../genServer.ts'
+import { type Module, moduleName, type Status } from '../genServer.ts'
 import type { Proc } from '../runtime/proc.ts'
 import { ReceiveOp } from '../runtime/receive.ts'
 import { deliver, timers } from '../runtime/scheduler.ts'
@@ -9,6 +9,7 @@ import type { Pid } from '../term/pid.ts'
 import { type ChildModule, ChildRec, checkDynamicChild, restartsAfter } from './childSpec.ts'
 import { RestartIntensity } from './intensity.ts'
 import { reportError, reportUnexpected, type SupName } from './report.ts'
+import { functionClause } from './server.ts'
 import { unlinkFlush } from './shutdown.ts'
 import { callInit, callStart } from './start.ts'
 
@@ -124,7 +125,8 @@ function* handleCall(req: unknown, _from: From, s: DynState) {
     s.children.delete(arg as Pid)
     return ['reply', 'ok', s]
   }
-  return ['reply', ['error', ['unknown_call', req]], s]
+  // Elixir's handle_call/3 has no catch-all clause: an unknown call crashes the supervisor.
+  return ['stop', functionClause('DynamicSupervisor', 'handleCall', 3), s]
 }
 
 function* handleInfo(msg: unknown, s: DynState) {
@@ -155,7 +157,11 @@ function* handleInfo(msg: unknown, s: DynState) {
   return ['noreply', s]
 }
 
-/** Restarts the child that ran as `old` (D5: §10.2 and §10.4 semantics, one_for_one). */
+/**
+ * Restarts the child that ran as `old` (D5: §10.2 and §10.4 semantics, one_for_one). Its reports
+ * carry no `Pid:` line: Elixir reports a failed start with the offender `{:restarting, pid}`, and
+ * `caused shutdown` never shows one.
+ */
 function* restartChild(s: DynState, old: Pid, c: ChildRec): Generator<unknown, 'ok' | 'shutdown', unknown> {
   if (!s.intensity.add()) {
     reportError('shutdown', 'reached_max_restart_intensity', c, old, s.name, s.p.pid, true, s.extra)
@@ -244,8 +250,35 @@ function* terminate(_reason: unknown, s: DynState) {
   yield* terminateChildren(s, s.children)
 }
 
+/** Elixir 1.14's DynamicSupervisor ignores every cast (unlike a static supervisor, which crashes). */
 function handleCast(_msg: unknown, s: DynState) {
   return ['noreply', s]
+}
+
+/**
+ * The state as a crash report (and `getStatus`) shows it: Elixir's `%DynamicSupervisor{}` fields,
+ * with the children in start order as `[pid, restart, shutdown, type]` (`restarting` while a
+ * restart is retried: `[['restarting', pid], …]`).
+ */
+function formatStatus(status: Status): Status {
+  const s = status.state as DynState
+  if (typeof s !== 'object' || s === null || !(s.children instanceof Map)) return status
+  const children: unknown[] = []
+  for (const [pid, c] of s.children) {
+    children.push([c.restarting ? ['restarting', pid] : pid, c.restart, c.shutdown, c.type])
+  }
+  const { intensity } = s
+  const state = {
+    name: s.name,
+    strategy: 'one_for_one',
+    children,
+    maxChildren: s.maxChildren === Number.POSITIVE_INFINITY ? 'infinity' : s.maxChildren,
+    extraArguments: s.extra,
+    intensity: intensity.intensity,
+    period: intensity.period,
+    restarts: intensity.size,
+  }
+  return { ...status, state }
 }
 
 /** The callback module every DynamicSupervisor runs. */
@@ -256,4 +289,5 @@ export const DynamicServer: Module = {
   handleCast,
   handleInfo,
   terminate,
+  formatStatus,
 }

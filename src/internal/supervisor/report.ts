@@ -1,9 +1,9 @@
 import { formatReason, inspect } from '../format.ts'
 import type { Name } from '../gen.ts'
 import { moduleName } from '../genServer.ts'
-import { log, wouldLog } from '../logger.ts'
+import { log, state as loggerState, wouldLog } from '../logger.ts'
 import { isCallbackModule } from '../runtime/callbacks.ts'
-import type { Pid } from '../term/pid.ts'
+import { Pid } from '../term/pid.ts'
 import type { ChildRec } from './childSpec.ts'
 
 /**
@@ -14,6 +14,14 @@ import type { ChildRec } from './childSpec.ts'
  *     ** (exit) "killed"
  *     Pid: #PID<0.111.0>
  *     Start Call: startLink(Stack, ["hello"])
+ *     Restart: "permanent"
+ *     Shutdown: 5000
+ *     Type: "worker"
+ *
+ * The last three lines only while the Logger's level is `debug` (its default), as Elixir's
+ * translator adds them at its minimum level `:debug` only. A `Pid:` line only when the child's pid
+ * is one (not while a restart is retried, OTP's `{restarting, Pid}`), and never in a `caused
+ * shutdown` report.
  *
  * The structured report rides along in `event.report` (`label: ['supervisor', context]`).
  * Like OTP's supervisor reports, they are events of the `sasl` domain (progress reports at `info`),
@@ -32,10 +40,21 @@ const CONTEXT: Record<ErrorContext, string> = {
   shutdown: 'caused shutdown',
 }
 
+/**
+ * Elixir's `sup_name/1`: a registered name bare, `pid (Module)` for an unnamed one, and for a
+ * `via` or `global` name the term inside it (`inspect(key)`), not the whole name.
+ */
 function supText(name: SupName): string {
   if (typeof name === 'string') return name
   if (Array.isArray(name)) return `${name[0]} (${name[1]})`
-  return inspect(name)
+  const n = name as { readonly via?: unknown; readonly key?: unknown; readonly global?: unknown }
+  return inspect('via' in n ? n.key : n.global)
+}
+
+/** `Restart:`, `Shutdown:` and `Type:`: Elixir's `child_debug/2`, at Logger level debug only. */
+function debugLines(child: ChildRec): string {
+  if (loggerState.level !== 'debug') return ''
+  return `\nRestart: ${inspect(child.restart)}\nShutdown: ${inspect(child.shutdown)}\nType: ${inspect(child.type)}`
 }
 
 /** Ids that are strings stand for Elixir's atoms and module names: shown bare. */
@@ -72,8 +91,10 @@ function exitText(reason: unknown): string {
 }
 
 /**
- * Logs a supervisor error report. `pid` is what the report shows for the child (`'restarting'`
- * while a restart is retried); `id` is `'undefined'` for DynamicSupervisor children.
+ * Logs a supervisor error report. `pid` is the child's pid as OTP's offender holds it
+ * (`'restarting'` while a restart is retried, null for none); only a pid gets a `Pid:` line, and
+ * not in a `caused shutdown` report (Elixir's translator leaves it out there). `id` is
+ * `'undefined'` for DynamicSupervisor children.
  */
 export function reportError(
   context: ErrorContext,
@@ -90,8 +111,8 @@ export function reportError(
   const id = dynamic ? 'undefined' : child.id
   const lines = [`Child ${idText(id)} of Supervisor ${supText(sup)} ${CONTEXT[context]}`]
   lines.push(exitText(reason))
-  if (pid !== null) lines.push(`Pid: ${pid}`)
-  lines.push(`Start Call: ${startCall(child, extra)}`)
+  if (pid instanceof Pid && context !== 'shutdown') lines.push(`Pid: ${pid}`)
+  lines.push(`Start Call: ${startCall(child, extra)}${debugLines(child)}`)
   log(
     'error',
     lines.join('\n'),
@@ -106,18 +127,14 @@ export function reportError(
   )
 }
 
-/** A progress report for a started child (an `info` event in the `sasl` domain, as in OTP). */
-export function reportProgress(
-  child: ChildRec,
-  pid: Pid,
-  sup: SupName,
-  supPid: Pid,
-  dynamic: boolean,
-  extra: readonly unknown[] = [],
-): void {
+/**
+ * A progress report for a child a static supervisor started (an `info` event in the `sasl`
+ * domain, as in OTP). A DynamicSupervisor logs none (Elixir's starts its children without one).
+ */
+export function reportProgress(child: ChildRec, pid: Pid, sup: SupName, supPid: Pid): void {
   if (!wouldLog('info', true)) return
-  const id = dynamic ? 'undefined' : child.id
-  const text = `Child ${idText(id)} of Supervisor ${supText(sup)} started\nPid: ${pid}\nStart Call: ${startCall(child, extra)}`
+  const id = child.id
+  const text = `Child ${idText(id)} of Supervisor ${supText(sup)} started\nPid: ${pid}\nStart Call: ${startCall(child)}${debugLines(child)}`
   log(
     'info',
     text,

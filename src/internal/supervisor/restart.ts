@@ -1,6 +1,7 @@
 import type { Proc } from '../runtime/proc.ts'
 import { deliver } from '../runtime/scheduler.ts'
 import { abnormal } from '../runtime/signals.ts'
+import type { Pid } from '../term/pid.ts'
 import type { Children } from './children.ts'
 import { type AutoShutdown, type ChildRec, restartsAfter } from './childSpec.ts'
 import type { RestartIntensity } from './intensity.ts'
@@ -123,10 +124,18 @@ function autoShutdown(s: SupState, c: ChildRec): 'ok' | 'shutdown' {
  * `restart/2`: counts the attempt against the intensity (SU-i2), then restarts by strategy. A
  * restart that fails is retried through a cast to itself, so calls (a shutdown, say) can get in
  * between; meanwhile the child shows as `'restarting'` (SU-i3).
+ *
+ * `old` is the child's pid as OTP's child record holds it here: the pid that exited on the
+ * first attempt, `'restarting'` on a retry. Why it matters: a one_for_one start that fails is
+ * reported with it, so the first failure names the old pid and the retries none.
  */
-export function* restart(s: SupState, c: ChildRec): Generator<unknown, 'ok' | 'shutdown', unknown> {
+export function* restart(
+  s: SupState,
+  c: ChildRec,
+  old: Pid | 'restarting',
+): Generator<unknown, 'ok' | 'shutdown', unknown> {
   if (!s.intensity.add()) {
-    reportError('shutdown', 'reached_max_restart_intensity', c, null, s.name, s.p.pid, false)
+    reportError('shutdown', 'reached_max_restart_intensity', c, old, s.name, s.p.pid, false)
     delChild(s, c)
     return 'shutdown'
   }
@@ -137,7 +146,7 @@ export function* restart(s: SupState, c: ChildRec): Generator<unknown, 'ok' | 's
     if (r === 'ignore') s.children.setPid(c, null)
     else if (r[0] === 'ok') s.children.setPid(c, r[1])
     else {
-      reportError('start_error', r[1], c, null, s.name, s.p.pid, false)
+      reportError('start_error', r[1], c, old, s.name, s.p.pid, false)
       failed = c
     }
   } else {

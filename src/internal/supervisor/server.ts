@@ -1,5 +1,5 @@
 import type { From, Name } from '../gen.ts'
-import { type Module, moduleName } from '../genServer.ts'
+import { type Module, moduleName, type Status } from '../genServer.ts'
 import { Children } from './children.ts'
 import { type AutoShutdown, type ChildModule, ChildRec, checkChild } from './childSpec.ts'
 import { RestartIntensity } from './intensity.ts'
@@ -56,7 +56,18 @@ export function checkFlags(f: unknown): Flags | { error: unknown } {
   return { strategy, intensity, period, autoShutdown }
 }
 
-type Reply = readonly ['reply', unknown, SupState]
+type Reply = readonly ['reply', unknown, SupState] | readonly ['stop', unknown, SupState]
+
+/**
+ * The exit reason of a request no clause of a supervisor matches, in OTP's shape
+ * `{function_clause, Stack}`: `['function_clause', [[module, callback, arity]]]`. Why a crash and
+ * not an error reply: OTP's `supervisor` has no catch-all clause in `handle_call/3` or
+ * `handle_cast/2` (nor Elixir's DynamicSupervisor in `handle_call/3`), so an unknown request stops
+ * the supervisor, its children with it, and a caller exits with this reason.
+ */
+export function functionClause(module: string, callback: string, arity: number): unknown {
+  return ['function_clause', [[module, callback, arity]]]
+}
 
 function* init([mod, arg, name]: [ChildModule, unknown, Name | undefined]) {
   const [p, r] = yield* callInit(mod, arg)
@@ -144,7 +155,7 @@ function* handleCall(req: unknown, _from: From, s: SupState): Generator<unknown,
     s.children.remove(c)
     return ['reply', 'ok', s]
   }
-  return ['reply', ['error', ['unknown_call', req]], s]
+  return ['stop', functionClause('Supervisor', 'handleCall', 3), s]
 }
 
 /** `handle_start_child`: ids are unique; a failed start discards the spec (§10.6). */
@@ -167,14 +178,16 @@ function* startChild(s: SupState, spec: unknown): Generator<unknown, unknown, un
 }
 
 function* handleCast(msg: unknown, s: SupState) {
-  if (Array.isArray(msg) && msg[0] === 'try_again_restart') {
-    const c = msg[1] as ChildRec
+  if (Array.isArray(msg) && msg.length === 2 && msg[0] === 'try_again_restart') {
+    const c = msg[1]
     // The child may have been terminated or deleted since the retry was scheduled.
-    if (s.children.has(c) && c.restarting) {
-      if ((yield* restart(s, c)) === 'shutdown') return ['stop', 'shutdown', s]
+    if (c instanceof ChildRec && s.children.has(c) && c.restarting) {
+      if ((yield* restart(s, c, 'restarting')) === 'shutdown') return ['stop', 'shutdown', s]
     }
+    return ['noreply', s]
   }
-  return ['noreply', s]
+  // OTP 25's handle_cast/2 has no other clause.
+  return ['stop', functionClause('Supervisor', 'handleCast', 2), s]
 }
 
 function* handleInfo(msg: unknown, s: SupState) {
@@ -183,15 +196,48 @@ function* handleInfo(msg: unknown, s: SupState) {
     // An EXIT from a process that is no child (any more) is dropped, as OTP does.
     if (c === undefined) return ['noreply', s]
     const action = onChildExit(s, c, msg[2])
-    if ((action === 'restart' ? yield* restart(s, c) : action) === 'shutdown') return ['stop', 'shutdown', s]
+    if ((action === 'restart' ? yield* restart(s, c, msg[1]) : action) === 'shutdown')
+      return ['stop', 'shutdown', s]
     return ['noreply', s]
   }
   reportUnexpected('Supervisor', msg, s.p.pid)
   return ['noreply', s]
 }
 
+/**
+ * Shuts the children down, newest first, leaving the state as it was. Why not `terminateFrom`:
+ * OTP's `terminate_children` works on a copy of the state, so the crash report of a supervisor
+ * that stops abnormally (`Supervisor.stop(sup, 'boom')`) shows the state it stopped in, with its
+ * children's pids, not the state after their shutdown.
+ */
 function* terminate(_reason: unknown, s: SupState) {
-  yield* terminateFrom(s, null)
+  for (let c = s.children.last; c !== null; c = c.prev) yield* terminateOne(s, c)
+}
+
+/**
+ * The state as a crash report (and `getStatus`) shows it: OTP's `#state{}` fields, with the
+ * children in start order as `[id, pid | 'restarting' | 'undefined', restart, shutdown, type]`.
+ * Why not the state itself: it links every child three ways (start order, by id, by pid), which
+ * `inspect` prints as the same records over and over.
+ */
+function formatStatus(status: Status): Status {
+  const s = status.state as SupState
+  if (typeof s !== 'object' || s === null || !(s.children instanceof Children)) return status
+  const children: unknown[] = []
+  for (let c = s.children.first; c !== null; c = c.next) {
+    children.push([c.id, c.restarting ? 'restarting' : (c.pid ?? 'undefined'), c.restart, c.shutdown, c.type])
+  }
+  const { intensity } = s
+  const state = {
+    name: s.name,
+    strategy: s.strategy,
+    children,
+    intensity: intensity.intensity,
+    period: intensity.period,
+    restarts: intensity.size,
+    autoShutdown: s.autoShutdown,
+  }
+  return { ...status, state }
 }
 
 /** The callback module every static supervisor runs. */
@@ -202,4 +248,5 @@ export const SupervisorServer: Module = {
   handleCast,
   handleInfo,
   terminate,
+  formatStatus,
 }

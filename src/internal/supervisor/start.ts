@@ -25,8 +25,8 @@ export function* callInit(mod: ChildModule, arg: unknown): Generator<unknown, [P
 
 /**
  * Runs `child`'s start (with `extra` prepended to MFA arguments, D3) and normalises the result
- * to `['ok', pid]`, `['ok', pid, info]`, `'ignore'` or `['error', reason]`; a started child gets
- * its progress report from supervisor `sup` here. Why here and not in each caller: every caller
+ * to `['ok', pid]`, `['ok', pid, info]`, `'ignore'` or `['error', reason]`; a child a static
+ * supervisor started gets its progress report from supervisor `sup` here (a dynamic one's none). Why here and not in each caller: every caller
  * would wrap this generator in one of its own, and a supervisor's restart already runs several
  * `yield*` layers deep (each resumed again on every step).
  *
@@ -66,7 +66,8 @@ export function* callStart(
   }
   if (Array.isArray(r)) {
     if (r[0] === 'ok' && r[1] instanceof Pid && (r.length === 2 || r.length === 3)) {
-      reportProgress(child, r[1], sup, p.pid, dynamic, extra)
+      // Elixir's DynamicSupervisor starts its children without a progress report.
+      if (!dynamic) reportProgress(child, r[1], sup, p.pid)
       return r as unknown as OnStart
     }
     if (r[0] === 'error' && r.length === 2) return r as unknown as OnStart
