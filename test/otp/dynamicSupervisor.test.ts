@@ -9,23 +9,13 @@ import { state as loggerState } from '../../src/internal/logger.ts'
 import type { ChildSpec, ChildSpecOverrides, Counts } from '../../src/Supervisor.ts'
 import { assertReceive, captureLog, refuteReceive, run } from '../../src/testing/index.ts'
 import { linked, quietly } from './helpers.ts'
-import { gate, killAndWait, started, viaRegistry } from './supervisorHelpers.ts'
+import { gate, killAndWait, sleepForever, startDyn, started, viaRegistry } from './supervisorHelpers.ts'
 
 // Supervisor reports are `sasl`-domain events, off by default as in Elixir; these tests
 // check them, so they turn them on (like ExUnit tests setting handle_sasl_reports).
 loggerState.handleSaslReports = true
 
 const { self, send } = Process
-
-function* startDyn(opts: DynamicSupervisor.Options = {}): Generator<unknown, Pid, unknown> {
-  const r = yield* DynamicSupervisor.startLink(opts)
-  assert.equal(r[0], 'ok')
-  return (r as readonly ['ok', Pid])[1]
-}
-
-function* sleepForever() {
-  yield* Process.sleep(Number.POSITIVE_INFINITY)
-}
 
 /**
  * The start function of Elixir's `current_module_worker`: what it returns depends on its

@@ -30,7 +30,15 @@ import { setGlobalNames } from '../../src/internal/gen.ts'
 import { state as loggerState } from '../../src/internal/logger.ts'
 import { assertReceive, captureLog, run } from '../../src/testing/index.ts'
 import { uniqueName } from './helpers.ts'
-import { killAndWait, started, viaRegistry, Worker, worker } from './supervisorHelpers.ts'
+import {
+  killAndWait,
+  sleepForever,
+  startDyn,
+  started,
+  viaRegistry,
+  Worker,
+  worker,
+} from './supervisorHelpers.ts'
 
 const { self } = Process
 
@@ -53,16 +61,6 @@ function* startSup(
   const r = yield* Supervisor.startLink(children, opts)
   assert.equal(r[0], 'ok', `supervisor did not start: ${String(r)}`)
   return (r as readonly ['ok', Pid])[1]
-}
-
-function* startDyn(opts: DynamicSupervisor.Options = {}): Generator<unknown, Pid, unknown> {
-  const r = yield* DynamicSupervisor.startLink(opts)
-  assert.equal(r[0], 'ok')
-  return (r as readonly ['ok', Pid])[1]
-}
-
-function* sleepForever() {
-  yield* Process.sleep(Number.POSITIVE_INFINITY)
 }
 
 /** The `failed to start` reports in a captured log: whether each has a `Pid:` line, and which. */

@@ -3,7 +3,8 @@
  * reports its start and terminate to the test process, and a "gate" process that holds its
  * shutdown until the test says go.
  */
-import { exit, GenServer, P, type Pid, Process } from '../../src/index.ts'
+import assert from 'node:assert/strict'
+import { DynamicSupervisor, exit, GenServer, P, type Pid, Process } from '../../src/index.ts'
 import type { ChildSpec } from '../../src/Supervisor.ts'
 import { assertReceive } from '../../src/testing/index.ts'
 
@@ -114,4 +115,16 @@ export function viaRegistry() {
       return reg.get(key)
     },
   }
+}
+
+/** Starts a DynamicSupervisor linked to the caller, asserting `['ok', pid]`. */
+export function* startDyn(opts: DynamicSupervisor.Options = {}): Generator<unknown, Pid, unknown> {
+  const r = yield* DynamicSupervisor.startLink(opts)
+  assert.equal(r[0], 'ok')
+  return (r as readonly ['ok', Pid])[1]
+}
+
+/** A process body that waits forever (a child that only has to exist). */
+export function* sleepForever(): Generator<unknown, void, unknown> {
+  yield* Process.sleep(Number.POSITIVE_INFINITY)
 }
