@@ -1,7 +1,9 @@
 import type * as net from 'node:net'
+import { StringDecoder } from 'node:string_decoder'
 import { badArg, createError } from './errors.ts'
 import { EXITING, type Proc, self } from './runtime/proc.ts'
-import { deliver } from './runtime/scheduler.ts'
+import { deliver, timers } from './runtime/scheduler.ts'
+import type { TimerEntry } from './runtime/timers.ts'
 import { localNode } from './term/nodeRef.ts'
 import type { Pid } from './term/pid.ts'
 
@@ -13,6 +15,15 @@ import type { Pid } from './term/pid.ts'
  * owner consumes them (`recv`, or one message per `active: 'once'`), so a slow reader never makes
  * us buffer without bound; `send` waits for 'drain' when the kernel buffer is full, so a slow
  * peer slows its writer instead of growing memory.
+ *
+ * What follows gen_tcp (OTP 25, checked on a BEAM) and why it is not the obvious Node code:
+ * - the end of the stream (FIN, or a reset: gen_tcp's default `show_econnreset` is false, so a
+ *   reset is a close) is kept until someone can be told: the next `recv` (`closed`) or the owner
+ *   once the socket is active again (`tcp_closed`). Other errors are `tcp_error` then `tcp_closed`.
+ * - data that cannot make a whole piece at the end (fewer than `recv(n)`'s n bytes, a last line
+ *   without its newline) is dropped: `recv` gives `['error', 'closed']`.
+ * - closing (by the program or because the owner exited) ends the connection gracefully: data
+ *   `send` accepted still reaches the peer, as the BEAM flushes a port's queue on close.
  */
 
 export type Active = boolean | 'once'
@@ -29,6 +40,16 @@ export interface SocketOptions {
 let nextPortId = 1
 /** Bytes held for a passive socket before reading from the OS pauses. */
 const PASSIVE_HIGH_WATER = 64 * 1024
+/**
+ * The longest piece a `packet: 'line'` socket delivers: a longer line comes in pieces of this
+ * size (the last one ends with the newline), as gen_tcp cuts lines at its buffer size.
+ */
+const LINE_CAP = PASSIVE_HIGH_WATER
+/**
+ * How long a closing socket may make no progress sending what it still holds before it is
+ * dropped (prim_inet:close waits for the queue the same way, checking every `?INET_CLOSE_TIMEOUT`, 5 s).
+ */
+const CLOSE_STALL_MS = 5_000
 
 abstract class Handle {
   readonly id = nextPortId++
@@ -55,19 +76,33 @@ abstract class Handle {
   }
 }
 
+interface Waiter {
+  readonly length: number
+  readonly resolve: (r: unknown) => void
+  timer: TimerEntry | null
+}
+
 /** A connected TCP socket. Opaque: use the `Tcp` functions. */
 export class Socket extends Handle {
   readonly raw: net.Socket
   active: Active
   readonly mode: Mode
   readonly packet: 0 | 'line'
-  /** Received data not yet consumed (passive mode, or a partial line). */
+  /**
+   * Received data not yet consumed (passive mode, or a partial line), as the chunks read. Why
+   * chunks and not one buffer: joining on every read made a large `recv(n)` quadratic.
+   */
   private buf: Buffer[] = []
   private bufBytes = 0
+  /** Leading bytes of `buf` already searched for a newline (packet 'line'). */
+  private lineScanned = 0
+  /** Mode 'string': holds back a UTF-8 character split across reads. */
+  private decoder: StringDecoder | null
+  /** The peer closed (or the connection failed): nothing more will be read. */
   private eof = false
+  /** The error that ended the connection, when it was not a close (or a reset). */
   private error: string | null = null
-  private waiter: { length: number; resolve: (r: unknown) => void; timer: NodeJS.Timeout | null } | null =
-    null
+  private waiter: Waiter | null = null
 
   constructor(raw: net.Socket, owner: Proc, opts: SocketOptions) {
     super(owner)
@@ -75,29 +110,39 @@ export class Socket extends Handle {
     this.active = opts.active ?? false
     this.mode = opts.mode ?? 'binary'
     this.packet = opts.packet ?? 0
+    this.decoder = this.mode === 'string' ? new StringDecoder('utf8') : null
     raw.setNoDelay(true)
     raw.on('data', (chunk: Buffer) => this.onData(chunk))
     raw.on('end', () => this.onEnd())
     raw.on('error', (e: NodeJS.ErrnoException) => {
-      this.error = (e.code ?? 'einval').toLowerCase()
+      const code = (e.code ?? 'einval').toLowerCase()
+      // show_econnreset false (gen_tcp's default): a reset is a close; a failed write (epipe)
+      // is a close too, as inet_drv reports every send error.
+      if (code !== 'econnreset' && code !== 'epipe') this.error ??= code
     })
     raw.on('close', () => this.onEnd())
     this.flow()
   }
 
-  private convert(b: Buffer): Data {
-    return this.mode === 'string' ? b.toString('utf8') : b
+  /** The piece as the owner gets it; null when it holds only part of a character (string mode). */
+  private convert(b: Buffer): Data | null {
+    if (this.decoder === null) return b
+    const s = this.decoder.write(b)
+    return s === '' ? null : s
   }
 
   /** Resumes reading from the OS only when someone is ready for the data. */
   private flow(): void {
-    if (this.closed) return
-    const wantsData = this.active !== false || (this.waiter !== null && this.bufBytes < PASSIVE_HIGH_WATER)
+    if (this.closed || this.eof) return
+    const w = this.waiter
+    const wantsData =
+      this.active !== false || (w !== null && this.bufBytes < Math.max(PASSIVE_HIGH_WATER, w.length))
     if (wantsData) this.raw.resume()
     else this.raw.pause()
   }
 
   private onData(chunk: Buffer): void {
+    if (this.closed) return
     this.buf.push(chunk)
     this.bufBytes += chunk.length
     this.pump()
@@ -105,53 +150,104 @@ export class Socket extends Handle {
 
   /** Hands buffered data to the owner (active) or to a pending recv (passive). */
   private pump(): void {
+    if (this.closed) return
     for (;;) {
-      const piece = this.take(this.active !== false ? 0 : (this.waiter?.length ?? -1))
-      if (piece === null) break
       if (this.active !== false) {
-        if (this.owner.status < EXITING) deliver(this.owner, ['tcp', this, this.convert(piece)])
+        const piece = this.take(0)
+        const data = piece === null ? this.tail() : this.convert(piece)
+        if (data === null) {
+          if (piece === null) break
+          continue
+        }
+        if (this.owner.status < EXITING) deliver(this.owner, ['tcp', this, data])
         if (this.active === 'once') {
           this.active = false
           break
         }
-      } else {
-        const w = this.waiter!
+      } else if (this.waiter !== null) {
+        const w = this.waiter
+        const piece = this.take(w.length)
+        const data = piece === null ? (w.length === 0 ? this.tail() : null) : this.convert(piece)
+        if (data === null) {
+          if (piece === null) break
+          continue
+        }
         this.waiter = null
-        if (w.timer !== null) clearTimeout(w.timer)
-        w.resolve(['ok', this.convert(piece)])
+        if (w.timer !== null) timers.cancel(w.timer)
+        w.resolve(['ok', data])
         break
-      }
+      } else break
     }
-    if (this.eof && this.bufBytes === 0) this.finishClosed()
-    this.flow()
+    // The end is reported once someone can be told (gen_tcp keeps it for a passive socket).
+    if (this.eof && (this.active !== false || this.waiter !== null)) this.finishClosed()
+    else this.flow()
   }
 
-  /** Takes one deliverable piece: a line, `length` bytes, or whatever is there (length 0). */
+  /**
+   * At the end of the stream, what the string decoder still holds (an incomplete character, as
+   * U+FFFD: gen_tcp hands over the bytes), once; null otherwise.
+   */
+  private tail(): string | null {
+    if (!this.eof || this.decoder === null || this.bufBytes !== 0) return null
+    const rest = this.decoder.end()
+    this.decoder = null
+    return rest === '' ? null : rest
+  }
+
+  /**
+   * Takes one deliverable piece: a line (or `LINE_CAP` bytes of a longer one), exactly `length`
+   * bytes, or all there is (length 0); null when there is not enough yet.
+   */
   private take(length: number): Buffer | null {
-    if (length < 0 || this.bufBytes === 0) return null
-    const all = this.buf.length === 1 ? this.buf[0]! : Buffer.concat(this.buf, this.bufBytes)
+    if (this.bufBytes === 0) return null
     let n: number
     if (this.packet === 'line') {
-      const nl = all.indexOf(10)
-      if (nl < 0) {
-        if (!this.eof) {
-          this.buf = [all]
-          return null
-        }
-        n = all.length
-      } else n = nl + 1
-    } else if (length === 0) n = all.length
-    else {
-      if (all.length < length && !this.eof) {
-        this.buf = [all]
-        return null
+      const nl = this.newline()
+      if (nl >= 0) n = nl + 1
+      else if (this.bufBytes >= LINE_CAP) n = LINE_CAP
+      else return null
+    } else if (length === 0) n = this.bufBytes
+    else if (this.bufBytes >= length) n = length
+    else return null
+    return this.splice(n)
+  }
+
+  /** The offset of the first newline in `buf`, or -1; searches each byte once. */
+  private newline(): number {
+    let off = 0
+    for (const c of this.buf) {
+      if (off + c.length > this.lineScanned) {
+        const i = c.indexOf(10, Math.max(0, this.lineScanned - off))
+        if (i >= 0) return off + i
       }
-      n = Math.min(length, all.length)
+      off += c.length
     }
-    const piece = all.subarray(0, n)
-    const rest = all.subarray(n)
-    this.buf = rest.length > 0 ? [rest] : []
-    this.bufBytes = rest.length
+    this.lineScanned = off
+    return -1
+  }
+
+  /** Removes and returns the first `n` buffered bytes (joined only when they span chunks). */
+  private splice(n: number): Buffer {
+    const first = this.buf[0]!
+    let piece: Buffer
+    if (first.length >= n) {
+      piece = first.subarray(0, n)
+      if (first.length === n) this.buf.shift()
+      else this.buf[0] = first.subarray(n)
+    } else {
+      let k = 0
+      let got = 0
+      while (k < this.buf.length && got + this.buf[k]!.length <= n) got += this.buf[k++]!.length
+      const parts = this.buf.splice(0, k)
+      if (got < n) {
+        const c = this.buf[0]!
+        parts.push(c.subarray(0, n - got))
+        this.buf[0] = c.subarray(n - got)
+      }
+      piece = Buffer.concat(parts, n)
+    }
+    this.bufBytes -= n
+    this.lineScanned = Math.max(0, this.lineScanned - n)
     return piece
   }
 
@@ -161,38 +257,38 @@ export class Socket extends Handle {
     this.pump()
   }
 
-  private closedSent = false
+  /** Tells the waiting recv or the active owner that the connection ended, and closes. */
   private finishClosed(): void {
-    if (this.closedSent) return
-    this.closedSent = true
+    const reason = this.error
     if (this.waiter !== null) {
       const w = this.waiter
       this.waiter = null
-      if (w.timer !== null) clearTimeout(w.timer)
-      w.resolve(['error', 'closed'])
-    }
-    if (!this.closed && this.active !== false && this.owner.status < EXITING) {
-      deliver(this.owner, this.error === null ? ['tcp_closed', this] : ['tcp_error', this, this.error])
+      if (w.timer !== null) timers.cancel(w.timer)
+      w.resolve(['error', reason ?? 'closed'])
+    } else if (this.owner.status < EXITING) {
+      if (reason !== null) deliver(this.owner, ['tcp_error', this, reason])
+      deliver(this.owner, ['tcp_closed', this])
     }
     this.close()
   }
 
   recv(length: number, timeout: number): Promise<unknown> {
-    if (this.closed || (this.eof && this.bufBytes === 0)) return Promise.resolve(['error', 'closed'])
+    if (this.closed) return Promise.resolve(['error', 'closed'])
     if (this.active !== false) return Promise.resolve(['error', 'einval'])
     if (this.waiter !== null) return Promise.resolve(['error', 'ealready'])
     return new Promise((resolve) => {
-      const timer =
-        timeout < 0
-          ? null
-          : setTimeout(() => {
-              if (this.waiter?.resolve === resolve) {
-                this.waiter = null
-                this.flow()
-                resolve(['error', 'timeout'])
-              }
-            }, timeout)
-      this.waiter = { length, resolve, timer }
+      const w: Waiter = { length, resolve, timer: null }
+      if (timeout >= 0) {
+        // The runtime's timer heap: it clamps and re-arms delays past Node's 2^31-1 ms limit.
+        w.timer = timers.add(timeout, () => {
+          if (this.waiter === w) {
+            this.waiter = null
+            this.flow()
+            resolve(['error', 'timeout'])
+          }
+        })
+      }
+      this.waiter = w
       this.pump()
     })
   }
@@ -220,9 +316,39 @@ export class Socket extends Handle {
     })
   }
 
-  setActive(active: Active): void {
+  setActive(active: Active): 'ok' | readonly ['error', 'einval'] {
+    if (this.closed) return ['error', 'einval']
     this.active = active
     this.pump()
+    return 'ok'
+  }
+
+  /**
+   * Gives the socket to `p` and moves this socket's `tcp` / `tcp_closed` / `tcp_error` messages,
+   * in order, from the old owner's mailbox to `p` (inet's controlling_process does the same).
+   */
+  override setOwner(p: Proc): void {
+    const old = this.owner
+    super.setOwner(p)
+    const mb = old.mailbox
+    if (mb === null || old === p) return
+    let found = false
+    for (let i = 0; i < mb.length && !found; i++) found = this.isMine(mb.at(i))
+    if (!found) return
+    // One pass, keeping the order of both the moved and the remaining messages.
+    const moved: unknown[] = []
+    for (let n = mb.length; n > 0; n--) {
+      const m = mb.shift()
+      if (this.isMine(m)) moved.push(m)
+      else mb.push(m)
+    }
+    for (const m of moved) deliver(p, m)
+  }
+
+  private isMine(m: unknown): boolean {
+    return (
+      Array.isArray(m) && m[1] === this && (m[0] === 'tcp' || m[0] === 'tcp_closed' || m[0] === 'tcp_error')
+    )
   }
 
   close(): void {
@@ -232,10 +358,13 @@ export class Socket extends Handle {
     if (this.waiter !== null) {
       const w = this.waiter
       this.waiter = null
-      if (w.timer !== null) clearTimeout(w.timer)
+      if (w.timer !== null) timers.cancel(w.timer)
       w.resolve(['error', 'closed'])
     }
-    this.raw.destroy()
+    this.buf = []
+    this.bufBytes = 0
+    this.decoder = null
+    endGracefully(this.raw)
   }
 
   get peer(): { address: string; port: number } | undefined {
@@ -243,6 +372,33 @@ export class Socket extends Handle {
       ? undefined
       : { address: this.raw.remoteAddress, port: this.raw.remotePort! }
   }
+}
+
+/**
+ * Ends a connection the way the BEAM closes a port: what was written is still sent (FIN after
+ * it), then the socket is released. Why not `destroy()`: it drops Node's write queue, so data
+ * `send` had answered 'ok' for would never reach the peer. A peer that stops reading for
+ * `CLOSE_STALL_MS` gets the connection dropped instead of holding it forever.
+ */
+function endGracefully(raw: net.Socket): void {
+  raw.pause()
+  if (raw.destroyed) return
+  if (raw.writableFinished) {
+    raw.destroy()
+    return
+  }
+  let pending = raw.writableLength
+  const timer = setTimeout(function check() {
+    const now = raw.writableLength
+    if (now > 0 && now < pending) {
+      pending = now
+      timer.refresh()
+    } else raw.destroy()
+  }, CLOSE_STALL_MS)
+  timer.unref()
+  raw.once('finish', () => raw.destroy())
+  raw.once('close', () => clearTimeout(timer))
+  raw.end()
 }
 
 /** A listening socket. Connections wait, paused, until `accept` takes them. */
@@ -268,15 +424,17 @@ export class ListenSocket extends Handle {
   dropAcceptor(a: Acceptor): void {
     const i = this.acceptors.indexOf(a)
     if (i >= 0) this.acceptors.splice(i, 1)
-    if (a.timer !== null) clearTimeout(a.timer)
+    if (a.timer !== null) timers.cancel(a.timer)
   }
 
+  /** The bound port; -1 once closed (`Tcp.port` turns that into an error). */
   get port(): number {
-    return (this.server.address() as net.AddressInfo).port
+    const a = this.closed ? null : (this.server.address() as net.AddressInfo | null)
+    return a === null ? -1 : a.port
   }
 
   private hand(a: Acceptor, raw: net.Socket): void {
-    if (a.timer !== null) clearTimeout(a.timer)
+    if (a.timer !== null) timers.cancel(a.timer)
     a.proc.ext?.resources?.delete(a)
     a.resolve(['ok', new Socket(raw, a.proc, this.opts)])
   }
@@ -288,11 +446,13 @@ export class ListenSocket extends Handle {
     return new Promise((resolve) => {
       const entry = new Acceptor(this, proc, resolve)
       if (timeout >= 0) {
-        entry.timer = setTimeout(() => {
+        // The runtime's timer heap: it clamps and re-arms delays past Node's 2^31-1 ms limit.
+        entry.timer = timers.add(timeout, () => {
+          entry.timer = null
           this.dropAcceptor(entry)
           proc.ext?.resources?.delete(entry)
           resolve(['error', 'timeout'])
-        }, timeout)
+        })
       }
       this.acceptors.push(entry)
       ;(proc.x().resources ??= new Set()).add(entry)
@@ -304,7 +464,7 @@ export class ListenSocket extends Handle {
     this.closed = true
     this.owner.ext?.resources?.delete(this)
     for (const a of this.acceptors.splice(0)) {
-      if (a.timer !== null) clearTimeout(a.timer)
+      if (a.timer !== null) timers.cancel(a.timer)
       a.proc.ext?.resources?.delete(a)
       a.resolve(['error', 'closed'])
     }
@@ -321,7 +481,7 @@ class Acceptor {
   readonly listener: ListenSocket
   readonly proc: Proc
   readonly resolve: (r: unknown) => void
-  timer: NodeJS.Timeout | null = null
+  timer: TimerEntry | null = null
   constructor(listener: ListenSocket, proc: Proc, resolve: (r: unknown) => void) {
     this.listener = listener
     this.proc = proc
@@ -332,16 +492,26 @@ class Acceptor {
   }
 }
 
-export function checkSocketOptions(o: unknown, caller: Function): SocketOptions {
+const COMMON_OPTIONS = ['active', 'mode', 'packet']
+const LISTEN_OPTIONS = [...COMMON_OPTIONS, 'host', 'backlog']
+
+/**
+ * Checks `Tcp.listen` / `Tcp.connect` options up front. `host` and `backlog` are listen-only:
+ * gen_tcp:connect rejects `{backlog, N}` (badarg), and Beamish does not bind a connecting
+ * socket's local address (gen_tcp's `{ip, A}` on connect).
+ */
+export function checkSocketOptions(o: unknown, caller: Function, kind: 'listen' | 'connect'): SocketOptions {
   if (o === undefined) return {}
   if (typeof o !== 'object' || o === null)
     throw badArg('socket options to be an object', o, caller, 'ERR_BEAMISH_INVALID_OPTION')
   const opts = o as Record<string, unknown>
+  const valid = kind === 'listen' ? LISTEN_OPTIONS : COMMON_OPTIONS
   for (const k of Object.keys(opts)) {
-    if (!['active', 'mode', 'packet', 'host', 'backlog'].includes(k)) {
+    if (!valid.includes(k)) {
+      const listenOnly = LISTEN_OPTIONS.includes(k) ? ` (${JSON.stringify(k)} is for Tcp.listen only)` : ''
       throw createError(
         'ERR_BEAMISH_INVALID_OPTION',
-        `unknown socket option ${JSON.stringify(k)}. The valid options are:\n\n  * active (true | false | 'once')\n  * mode ('binary' | 'string')\n  * packet (0 | 'line')\n  * host\n  * backlog\n\nGot: ${JSON.stringify(k)}`,
+        `unknown socket option ${JSON.stringify(k)}${listenOnly}. The valid options are:\n\n  * active (true | false | 'once')\n  * mode ('binary' | 'string')\n  * packet (0 | 'line')${kind === 'listen' ? '\n  * host (the address to bind)\n  * backlog (a non-negative integer)' : ''}\n\nGot: ${JSON.stringify(k)}`,
         caller,
       )
     }
@@ -355,13 +525,28 @@ export function checkSocketOptions(o: unknown, caller: Function): SocketOptions 
   if (opts.packet !== undefined && opts.packet !== 0 && opts.packet !== 'line') {
     throw badArg("packet to be 0 or 'line'", opts.packet, caller, 'ERR_BEAMISH_INVALID_OPTION')
   }
+  if (opts.host !== undefined && (typeof opts.host !== 'string' || opts.host === '')) {
+    throw badArg(
+      'host to be an address or host name (a string)',
+      opts.host,
+      caller,
+      'ERR_BEAMISH_INVALID_OPTION',
+    )
+  }
+  if (
+    opts.backlog !== undefined &&
+    (typeof opts.backlog !== 'number' || !Number.isInteger(opts.backlog) || opts.backlog < 0)
+  ) {
+    throw badArg('backlog to be a non-negative integer', opts.backlog, caller, 'ERR_BEAMISH_INVALID_OPTION')
+  }
   return opts as SocketOptions
 }
 
+/** A Node error as inet's reason atom: the errno in lower case; ENOTFOUND (DNS) is `nxdomain`. */
 export function errnoAtom(e: unknown): string {
-  return typeof (e as NodeJS.ErrnoException)?.code === 'string'
-    ? (e as NodeJS.ErrnoException).code!.toLowerCase()
-    : 'einval'
+  const code = (e as NodeJS.ErrnoException)?.code
+  if (typeof code !== 'string') return 'einval'
+  return code === 'ENOTFOUND' ? 'nxdomain' : code.toLowerCase()
 }
 
 export function owner(caller: Function): Proc {
