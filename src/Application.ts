@@ -50,6 +50,7 @@ import {
   stopOne,
 } from './internal/application.ts'
 import { badArg, createError } from './internal/errors.ts'
+import { copyMessage } from './internal/runtime/copy.ts'
 import { Op } from './internal/runtime/op.ts'
 import type { Receive } from './internal/runtime/receive.ts'
 
@@ -212,7 +213,8 @@ export function startedApplications(): string[] {
 }
 
 /**
- * A value from an application's environment, or `fallback`.
+ * A value from an application's environment, or `fallback`. The environment holds copies: what
+ * `putEnv` (or an application's `env`) stored is copied in, and each read hands out a copy.
  *
  * @example
  * ```ts
@@ -221,7 +223,7 @@ export function startedApplications(): string[] {
  */
 export function getEnv<T = unknown>(app: string, key: string, fallback?: T): T {
   const e = env(app)
-  return (e.has(key) ? e.get(key) : fallback) as T
+  return (e.has(key) ? copyMessage(e.get(key)) : fallback) as T
 }
 
 /**
@@ -234,7 +236,7 @@ export function getEnv<T = unknown>(app: string, key: string, fallback?: T): T {
  */
 export function fetchEnv(app: string, key: string): readonly ['ok', unknown] | 'error' {
   const e = env(app)
-  return e.has(key) ? ['ok', e.get(key)] : 'error'
+  return e.has(key) ? ['ok', copyMessage(e.get(key))] : 'error'
 }
 
 /**
@@ -254,7 +256,7 @@ export function fetchEnvOrThrow(app: string, key: string): unknown {
       fetchEnvOrThrow,
     )
   }
-  return e.get(key)
+  return copyMessage(e.get(key))
 }
 
 /**
@@ -266,7 +268,7 @@ export function fetchEnvOrThrow(app: string, key: string): unknown {
  * ```
  */
 export function putEnv(app: string, key: string, value: unknown): void {
-  env(app).set(key, value)
+  env(app).set(key, copyMessage(value))
 }
 
 /**
@@ -278,5 +280,5 @@ export function putEnv(app: string, key: string, value: unknown): void {
  * ```
  */
 export function getAllEnv(app: string): Record<string, unknown> {
-  return Object.fromEntries(env(app))
+  return Object.fromEntries(Array.from(env(app), ([k, v]) => [k, copyMessage(v)]))
 }

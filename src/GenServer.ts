@@ -59,6 +59,7 @@ import * as gen from './internal/gen.ts'
 import { type Module, moduleName, type Status, serverMain } from './internal/genServer.ts'
 import { start as procStart, type StartResult } from './internal/procLib.ts'
 import { isCallbackModule } from './internal/runtime/callbacks.ts'
+import { copyMessage } from './internal/runtime/copy.ts'
 import { Op } from './internal/runtime/op.ts'
 import { currentProc } from './internal/runtime/proc.ts'
 import type { Receive } from './internal/runtime/receive.ts'
@@ -239,7 +240,9 @@ function startOp<M extends Module>(
   const timeout = o.timeout === undefined ? -1 : gen.checkCallTimeout(o.timeout, caller)
   const initialCall = `${moduleName(mod)}.init/1`
   const startOpts = { link, timeout, initialCall, ...(o.label === undefined ? {} : { label: o.label }) }
-  const args = [mod, arg, name]
+  // The init argument is copied into the server now, as a message would be (OTP's start copies
+  // Args into the new process); a primitive or a function costs nothing.
+  const args = [mod, copyMessage(arg), name]
   // Without a name there is nothing to look up first: the op is the start itself (one generator
   // layer less under a supervisor, which starts every child through here).
   if (name === undefined) return new Op(() => procStart<Server<M>>(serverMain as never, args, startOpts))
@@ -256,7 +259,8 @@ function startOp<M extends Module>(
 /**
  * Starts a server linked to the caller and waits until its `init` has returned (G-s1). Returns
  * `['ok', pid]`, `'ignore'`, or `['error', reason]` (`['already_started', pid]` for a taken
- * name). If `init` fails, the linked caller gets the exit signal too (as on the BEAM). Must be
+ * name). If `init` fails, the linked caller gets the exit signal too (as on the BEAM). `arg` is
+ * copied into the server as a message is (the README's term model). Must be
  * called from inside a process (the link needs an owner): outside one it throws
  * `ERR_BEAMISH_NOT_IN_PROCESS`; use {@link start} from plain async code.
  *

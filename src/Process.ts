@@ -34,6 +34,7 @@
 
 import { badArg, ExitError } from './internal/errors.ts'
 import { P } from './internal/pattern.ts'
+import { copyArgs } from './internal/runtime/copy.ts'
 import { info as infoOf, type ProcessInfo } from './internal/runtime/info.ts'
 import { isLiteral } from './internal/runtime/match.ts'
 import { checkMonitorTarget } from './internal/runtime/monitors.ts'
@@ -93,7 +94,8 @@ const NO_ARGS: readonly unknown[] = []
  *
  * `args` passes arguments to the body, like Erlang's `spawn(M, F, A)`: a shared generator
  * function with arguments is cheaper than a fresh closure per process (about 150 bytes against
- * 600), which matters when you spawn millions.
+ * 600), which matters when you spawn millions. Arguments are copied into the new process as a
+ * message is (the README's term model); primitives, pids and functions cost nothing.
  *
  * @example
  * ```ts
@@ -114,7 +116,7 @@ export function spawn<A extends unknown[] = []>(
 export function spawn<A extends unknown[] = []>(body: Body<A>, opts?: SpawnOpts<A> & { monitor?: false }): Pid
 export function spawn(body: Body<any[]>, opts?: SpawnOptions): Pid | [Pid, Ref] {
   const o = checkSpawnOptions(opts, spawn)
-  const proc = spawnProc(body, o.args ?? NO_ARGS, o, spawn)
+  const proc = spawnProc(body, o.args === undefined ? NO_ARGS : copyArgs(o.args), o, spawn)
   return o.monitor === true ? [proc.pid, spawnedRef!] : proc.pid
 }
 
@@ -135,7 +137,8 @@ export function spawnLink<A extends unknown[] = []>(
   opts?: Omit<SpawnOpts<A>, 'link' | 'monitor'>,
 ): Pid {
   const o = checkSpawnOptions(opts, spawnLink)
-  return spawnProc(body, o.args ?? NO_ARGS, { ...o, link: true }, spawnLink).pid
+  return spawnProc(body, o.args === undefined ? NO_ARGS : copyArgs(o.args), { ...o, link: true }, spawnLink)
+    .pid
 }
 
 /**

@@ -43,7 +43,12 @@
  * ## Registrations and cleanup
  *
  * Reads (`lookup`, `match`, `select`, `count`, `keys`, `values`, `dispatch`) read the tables
- * directly, without a message: they are as cheap as a Map lookup. A duplicate key lists its
+ * directly, without a message: they are as cheap as a Map lookup. Like ETS, the tables hold
+ * copies: `register`, `updateValue` and `putMeta` copy the key and value in (a key or value that
+ * cannot be copied throws ERR_BEAMISH_UNCOPYABLE_MESSAGE and nothing is registered), and every
+ * read hands out copies of what it returns (a primitive costs nothing to copy), so neither side
+ * can change the other's data. The guard and body functions of `select` see the table's own
+ * entries: read them, don't change them. A duplicate key lists its
  * entries in registration order (within a partition, as Elixir's tables do). `register` is done by the calling
  * process, which is linked to the registry partition that owns its entries; the partition
  * traps exits and removes a dead process's entries when its EXIT arrives. That cleanup is
@@ -76,6 +81,7 @@ import type { SelectClause, SelectEntry, SelectGuard } from './internal/registry
 import * as sel from './internal/registrySelect.ts'
 import { type Kind, newTable, RegistryServer, tableOf } from './internal/registryServer.ts'
 import { callIn, settle } from './internal/runtime/callbacks.ts'
+import { copyMessage } from './internal/runtime/copy.ts'
 import { Op } from './internal/runtime/op.ts'
 import { currentProc, self } from './internal/runtime/proc.ts'
 import type { Receive } from './internal/runtime/receive.ts'
@@ -163,10 +169,10 @@ function checkStart(opts: unknown, caller: Function) {
     for (const pair of m) {
       if (!Array.isArray(pair) || pair.length !== 2)
         throw invalid('expected the meta option to be an object or [key, value] pairs', m, caller)
-      meta.set(pair[0], pair[1])
+      meta.set(pair[0], copyMessage(pair[1]))
     }
   } else if (typeof m === 'object' && m !== null) {
-    for (const [k, v] of Object.entries(m)) meta.set(k, v)
+    for (const [k, v] of Object.entries(m)) meta.set(k, copyMessage(v))
   } else throw invalid('expected the meta option to be an object or [key, value] pairs', m, caller)
   return newTable(o.name, o.keys, partitions, [...listeners], meta)
 }
@@ -340,7 +346,8 @@ export function countMatch(registry: string, key: unknown, pattern: unknown, gua
  */
 export function select<R = unknown>(registry: string, spec: readonly SelectClause<R>[]): R[] {
   const compiled = sel.compileSpec(spec, select, 'select/2')
-  return sel.select(tableOf(registry, select), compiled) as R[]
+  // The results may hold the table's own keys and values: the caller gets copies.
+  return copyMessage(sel.select(tableOf(registry, select), compiled)) as R[]
 }
 
 /**
@@ -491,7 +498,7 @@ export function meta<V = unknown>(
 ): readonly ['ok', V] | 'error' {
   checkMetaKey(key, meta)
   const m = tableOf(registry, meta).meta
-  return m.has(key) ? ['ok', m.get(key) as V] : 'error'
+  return m.has(key) ? ['ok', copyMessage(m.get(key)) as V] : 'error'
 }
 
 /**
@@ -504,7 +511,7 @@ export function meta<V = unknown>(
  */
 export function putMeta(registry: string, key: string | readonly unknown[], value: unknown): 'ok' {
   checkMetaKey(key, putMeta)
-  tableOf(registry, putMeta).meta.set(key, value)
+  tableOf(registry, putMeta).meta.set(key, copyMessage(value))
   return 'ok'
 }
 
@@ -631,16 +638,16 @@ export function whereisName(name: readonly unknown[]): Pid | undefined {
  */
 export function send<M>(name: readonly unknown[], msg: M): M {
   const [registry, key] = viaKey(name, send)
-  const entries = reg.lookup(tableOf(registry, send), key)
-  if (entries.length !== 1) {
-    const found = entries.length === 0 ? 'no process is' : `${entries.length} entries are`
+  const pids = reg.pidsOf(tableOf(registry, send), key)
+  if (pids.length !== 1) {
+    const found = pids.length === 0 ? 'no process is' : `${pids.length} entries are`
     throw createError(
       'ERR_BEAMISH_BADARG',
       `Registry.send: ${found} registered under ${inspect(key)} in registry ${inspect(registry)}; expected exactly one`,
       send,
     )
   }
-  return sendMessage(entries[0]![0], msg)
+  return sendMessage(pids[0]!, msg)
 }
 
 /** The via module `via()` names: this module's three callbacks. */

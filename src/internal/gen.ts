@@ -231,9 +231,11 @@ class Call extends ReceiveOp<unknown> implements CustomReceive {
     // server (by pid) other than the caller itself (measured: ~3–5 % of a call).
     const q = server instanceof Pid ? (server.proc as Proc | null) : null
     if (q !== null && q.status < EXITING && q !== p) {
+      // The copy before the monitor: a request that cannot be copied throws and leaves none.
+      const req = copyMessage(request)
       this.dest = server as Pid
       this.failure = undefined
-      deliver(q, [kind, [p.pid, this.arm(sig.monitorProc(p, q, 'demonitor'))], copyMessage(request)])
+      deliver(q, [kind, [p.pid, this.arm(sig.monitorProc(p, q, 'demonitor'))], req])
       return this
     }
     return this.startOther(p, server, request, kind)
@@ -251,6 +253,8 @@ class Call extends ReceiveOp<unknown> implements CustomReceive {
       this.timeout = 0
       return this
     }
+    // The copy before the monitor, as in `start`.
+    const req = copyMessage(request)
     this.failure = undefined
     const q = dest instanceof Pid ? (dest.proc as Proc | null) : null
     // A live local server found by name skips monitor()'s target resolution too.
@@ -258,7 +262,7 @@ class Call extends ReceiveOp<unknown> implements CustomReceive {
       q !== null && q.status < EXITING && q !== p
         ? sig.monitorProc(p, q, 'demonitor')
         : sig.monitor(p, dest as Pid | readonly [string, string], 'demonitor', Call)
-    const msg = [kind, [p.pid, this.arm(mref)], copyMessage(request)]
+    const msg = [kind, [p.pid, this.arm(mref)], req]
     if (q !== null) {
       if (q.status < EXITING) deliver(q, msg)
     } else sendTo(dest, msg, Call)
@@ -341,9 +345,11 @@ export function cast(server: ServerRef, request: unknown): void {
   try {
     const dest = whereis(server)
     if (dest !== undefined) sendTo(dest, ['$gen_cast', request], cast)
-  } catch {
+  } catch (e) {
     // Casts never fail (Elixir catches everything): a name that vanished between lookup and
-    // send, a via registry that does not exist or cannot name a single process.
+    // send, a via registry that does not exist or cannot name a single process. But a request
+    // that cannot be copied is the caller's bug, reported as `send` reports it.
+    if ((e as { code?: unknown } | null)?.code === 'ERR_BEAMISH_UNCOPYABLE_MESSAGE') throw e
   }
 }
 

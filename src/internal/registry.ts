@@ -71,8 +71,15 @@ function unlinkIfUnregistered(pp: Partition, p: Proc): void {
   if (!pp.pids.has(p.pid) && pp.server !== null) sig.unlink(p, pp.server)
 }
 
-/** `register` (RG2): the caller registers itself, linked to its partition. */
-export function register(t: RegistryTable, p: Proc, key: unknown, value: unknown, caller: Function) {
+/**
+ * `register` (RG2): the caller registers itself, linked to its partition. The key and the value
+ * are copied in first, as ETS copies what it stores: a key or value that cannot be copied throws
+ * before anything is written, and a caller changing its key afterwards cannot strand the entry
+ * (the partition finds it again by the stored copy when the caller dies).
+ */
+export function register(t: RegistryTable, p: Proc, key0: unknown, value: unknown, caller: Function) {
+  const key = copyMessage(key0)
+  const v = copyMessage(value)
   const pp = pidPartition(t, p.pid)
   const kp = keyPartition(t, key, p.pid)
   const server = pp.server!
@@ -80,7 +87,6 @@ export function register(t: RegistryTable, p: Proc, key: unknown, value: unknown
   // will find and clean whatever it managed to write (Elixir writes the pid table first too).
   sig.link(p, server, caller)
   addReg(pp, p.pid, key, kp)
-  const v = copyMessage(value)
   if (t.kind === 'duplicate') {
     let b = kp.dup.get(key)
     if (b === undefined) kp.dup.set(key, (b = newBucket(key)))
@@ -194,20 +200,37 @@ export function unregisterMatch(
   return 'ok'
 }
 
-/** A bucket's entries in registration order (appended to `out`). */
+/**
+ * A bucket's entries in registration order (appended to `out`), each value a copy: what a read
+ * hands out is the reader's own, as an ETS lookup copies (copying a primitive costs nothing).
+ */
 function bucketEntries(b: Bucket | undefined, out: RegEntry[]): RegEntry[] {
-  if (b !== undefined) for (let e = b.head; e !== null; e = e.next) out.push([e.pid, e.value])
+  if (b !== undefined) for (let e = b.head; e !== null; e = e.next) out.push([e.pid, copyMessage(e.value)])
   return out
 }
 
-/** `lookup`: `[pid, value]` pairs under `key`; a dead owner may still show until cleanup (RG3). */
+/** `lookup`: `[pid, value]` pairs under `key`, values copied; a dead owner may still show until cleanup (RG3). */
 export function lookup(t: RegistryTable, key: unknown): RegEntry[] {
   if (t.kind === 'unique') {
     const e: Entry | undefined = t.partitions[hashKey(key, t.partitions.length)]!.unique.get(key)
-    return e === undefined ? [] : [[e.pid, e.value]]
+    return e === undefined ? [] : [[e.pid, copyMessage(e.value)]]
   }
   const out: RegEntry[] = []
   for (const pt of t.partitions) bucketEntries(pt.dup.get(key), out)
+  return out
+}
+
+/** The pids under `key` (what `lookup` gives, without copying the values). */
+export function pidsOf(t: RegistryTable, key: unknown): Pid[] {
+  if (t.kind === 'unique') {
+    const e: Entry | undefined = t.partitions[hashKey(key, t.partitions.length)]!.unique.get(key)
+    return e === undefined ? [] : [e.pid]
+  }
+  const out: Pid[] = []
+  for (const pt of t.partitions) {
+    const b = pt.dup.get(key)
+    if (b !== undefined) for (let e = b.head; e !== null; e = e.next) out.push(e.pid)
+  }
   return out
 }
 
@@ -246,24 +269,28 @@ export function countMatch(t: RegistryTable, key: unknown, m: (v: unknown) => bo
   return n
 }
 
-/** `keys`: what `pid` registered (repeated for duplicates); empty once it is dead. */
+/**
+ * `keys`: what `pid` registered (repeated for duplicates); empty once it is dead. Each key a copy:
+ * a reader changing one must not change the key the partition removes at the owner's exit.
+ */
 export function keys(t: RegistryTable, pid: Pid): unknown[] {
   if (!alive(pid)) return []
   const regs = pidPartition(t, pid).pids.get(pid)
   const out: unknown[] = []
-  if (regs !== undefined) for (const r of regs.values()) for (let i = 0; i < r.count; i++) out.push(r.key)
+  if (regs !== undefined)
+    for (const r of regs.values()) for (let i = 0; i < r.count; i++) out.push(copyMessage(r.key))
   return out
 }
 
-/** `values`: what `pid` registered under `key`. */
+/** `values`: what `pid` registered under `key`, copied. */
 export function values(t: RegistryTable, key: unknown, pid: Pid): unknown[] {
   const kp = keyPartition(t, key, pid)
   if (t.kind === 'unique') {
     const e = kp.unique.get(key)
-    return e !== undefined && e.pid === pid ? [e.value] : []
+    return e !== undefined && e.pid === pid ? [copyMessage(e.value)] : []
   }
   const b = kp.dup.get(key)
-  return b === undefined ? [] : valuesOf(b, pid)
+  return b === undefined ? [] : valuesOf(b, pid).map(copyMessage)
 }
 
 export function count(t: RegistryTable): number {
@@ -289,8 +316,11 @@ export function updateValue(
   }
   const e = t.partitions[hashKey(key, t.partitions.length)]!.unique.get(key)
   if (e === undefined || e.pid !== p.pid) return 'error' as const
+  // `fn` gets a copy (it may change it in place, or throw half-way): the stored value changes
+  // only by the assignment below, to a copy of what `fn` returned. The old stored value, no
+  // longer in the table once replaced, is what the caller gets back as `old`.
   const old = e.value
-  const next = fn(old)
+  const next = fn(copyMessage(old))
   e.value = copyMessage(next)
   return [next, old] as const
 }

@@ -51,6 +51,7 @@ export interface RegistryTable {
   readonly kind: Kind
   readonly partitions: readonly Partition[]
   readonly listeners: readonly string[]
+  /** Metadata (`meta`/`putMeta`): values stored as copies, and copied again on each read. */
   readonly meta: KeyMap<unknown>
   root: Proc | null
 }
@@ -71,6 +72,33 @@ export function tableOf(name: unknown, caller: Function): RegistryTable {
   )
 }
 
+/**
+ * Why a class: the table is the registry server's init argument, and `GenServer.startLink` copies
+ * a plain-data init argument into the new process; a class instance is passed as it is (a
+ * handle), so the server, its partitions and every reader share this one table.
+ */
+class Table implements RegistryTable {
+  readonly name: string
+  readonly kind: Kind
+  readonly partitions: readonly Partition[]
+  readonly listeners: readonly string[]
+  readonly meta: KeyMap<unknown>
+  root: Proc | null = null
+  constructor(
+    name: string,
+    kind: Kind,
+    partitions: readonly Partition[],
+    listeners: readonly string[],
+    meta: KeyMap<unknown>,
+  ) {
+    this.name = name
+    this.kind = kind
+    this.partitions = partitions
+    this.listeners = listeners
+    this.meta = meta
+  }
+}
+
 export function newTable(
   name: string,
   kind: Kind,
@@ -82,7 +110,7 @@ export function newTable(
   for (let i = 0; i < partitions; i++) {
     parts.push({ index: i, server: null, unique: new KeyMap(), dup: new KeyMap(), pids: new Map(), size: 0 })
   }
-  return { name, kind, partitions: parts, listeners, meta, root: null }
+  return new Table(name, kind, parts, listeners, meta)
 }
 
 /** Removes every entry of `pid` from the tables; what a partition does on its EXIT. */

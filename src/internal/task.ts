@@ -2,7 +2,7 @@ import { badArg, createError, ExitError, ProcessTerminated } from './errors.ts'
 import { formatReason, inspect } from './format.ts'
 import { log } from './logger.ts'
 import { blocks, settle, startIn } from './runtime/callbacks.ts'
-import { copyMessage } from './runtime/copy.ts'
+import { copyArgs, copyMessage } from './runtime/copy.ts'
 import { currentProc, type Proc, self } from './runtime/proc.ts'
 import * as sig from './runtime/signals.ts'
 import { sendTo, spawnProc } from './runtime/spawn.ts'
@@ -36,10 +36,14 @@ export interface TaskStruct<R = unknown> {
 /** What a task runs: a function, or `[fn, args]` (Elixir's `{module, fun, args}`). */
 export type Work = Function | readonly [Function, readonly unknown[]]
 
+/**
+ * The function and arguments of a task's work. The arguments are copied here, in the caller, as
+ * `spawn(M, F, A)` copies `A` (primitives, pids and functions cost nothing).
+ */
 export function checkWork(work: unknown, caller: Function): [Function, readonly unknown[]] {
   if (typeof work === 'function') return [work, []]
   if (Array.isArray(work) && work.length === 2 && typeof work[0] === 'function' && Array.isArray(work[1])) {
-    return [work[0], work[1]]
+    return [work[0], copyArgs(work[1] as readonly unknown[])]
   }
   throw createError(
     'ERR_BEAMISH_BADARG',

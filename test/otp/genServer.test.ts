@@ -158,7 +158,9 @@ describe('§9.1 starting', () => {
       assert.equal(reason[0].message, 'init failed')
       assert.equal(typeof reason[1], 'string')
       const [, , exitReason] = yield* assertReceive(['EXIT', anyPid, P._])
-      assert.equal(exitReason, reason)
+      // The same term (an EXIT carries its own copy of the reason; the Error in it is shared).
+      assert.deepEqual(exitReason, reason)
+      assert.equal((exitReason as [Error, string])[0], reason[0])
 
       // exit(reason) in init gives exactly that reason.
       const Exits = GenServer.define({ init: (_: null): GenServer.InitResult<null> => exit('bye') })

@@ -2,6 +2,7 @@ import { badArg } from '../errors.ts'
 import { localNode } from '../term/nodeRef.ts'
 import { Pid } from '../term/pid.ts'
 import { REF_W2, Ref } from '../term/ref.ts'
+import { copyReason } from './copy.ts'
 import { names } from './names.ts'
 import { EXITING, Monitor, type Proc, type ProcExt, table } from './proc.ts'
 import { transport } from './remote.ts'
@@ -334,7 +335,8 @@ export function fireMonitors(x: ProcExt, reason: unknown): void {
     unlinkWatcher(watcher.ext!, m)
     m.ref.mon = null
     if (m.alias !== null) aliases.delete(m.ref)
-    if (watcher.status < EXITING) deliver(watcher, ['DOWN', m.ref, 'process', m.object, reason])
+    // Each watcher gets its own copy of the reason, as of any message.
+    if (watcher.status < EXITING) deliver(watcher, ['DOWN', m.ref, 'process', m.object, copyReason(reason)])
     m = next
   }
 }

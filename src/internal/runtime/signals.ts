@@ -1,5 +1,6 @@
 import { createError, ExitError, ProcessTerminated } from '../errors.ts'
 import type { Pid } from '../term/pid.ts'
+import { copyReason } from './copy.ts'
 import { reportCrash } from './crash.ts'
 import { dropHeld, fireMonitors } from './monitors.ts'
 import { release } from './names.ts'
@@ -129,16 +130,17 @@ export function abnormal(reason: unknown): boolean {
  */
 export function exitSignal(target: Proc, from: Pid, reason: unknown, viaLink: boolean): void {
   if (target.status >= EXITING) return
+  // An EXIT is a message: each receiver gets its own copy of the reason (copyReason).
   if (viaLink) {
     if (target.trapExit)
-      deliver(target, ['EXIT', from, reason]) // rows 1–4
+      deliver(target, ['EXIT', from, copyReason(reason)]) // rows 1–4
     else if (reason !== 'normal') killedBy(target, from, reason) // rows 2–4: `kill` stays `kill`
     return // row 1: normal is dropped
   }
   if (reason === 'kill')
     killedBy(target, from, 'killed') // row 10: untrappable
   else if (target.trapExit)
-    deliver(target, ['EXIT', from, reason]) // rows 8, 9, 11
+    deliver(target, ['EXIT', from, copyReason(reason)]) // rows 8, 9, 11
   else if (reason === 'normal') {
     if (from === target.pid) terminate(target, 'normal') // row 9: the documented irregularity
   } else killedBy(target, from, reason) // row 11
