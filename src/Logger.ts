@@ -1,10 +1,23 @@
 /**
- * Logging, shaped like Elixir's Logger: levels, pluggable handlers, and crash reports in
- * Elixir's words (`Process #PID<0.102.0> raised an exception` + error + stack).
+ * Logging, shaped like Elixir's Logger: its eight levels, pluggable handlers, per-process
+ * metadata, lazy messages, and crash reports in Elixir's words (`Process #PID<0.102.0> raised
+ * an exception` + error + stack).
  *
  * The default handler prints `12:00:00.000 [error] …` to stderr. Replace or add handlers to send
  * events elsewhere; every event carries the formatted `message` and, for OTP reports, the
  * structured `report`.
+ *
+ * - Levels, least severe first: `debug`, `info`, `notice`, `warning`, `error`, `critical`,
+ *   `alert`, `emergency`. `'warn'` is accepted wherever a level is taken, as Elixir 1.14's alias
+ *   of `'warning'`; the minimum level may also be `'all'` or `'none'`.
+ * - A message is a string; a function, called only when its level is enabled, whose result is
+ *   logged; or any other term, logged inspected. Messages over `truncate` bytes (8096 by
+ *   default, counted in UTF-8) are cut and end with ` (truncated)`.
+ * - An event logged from inside a process carries `meta.pid`, the metadata the process set with
+ *   {@link metadata}, and the metadata given to the call (which wins over both).
+ * - A handler that throws is removed, as OTP's logger removes a failing handler
+ *   (`{removed_failing_handler, Id}`); the removal is reported once on stderr, and the logging
+ *   process and the other handlers go on.
  *
  * @example
  * ```ts
@@ -12,81 +25,142 @@
  * Logger.setLevel('warning')
  * Logger.addHandler('json', (e) => console.log(JSON.stringify({ level: e.level, msg: e.message })))
  * Logger.error('disk full')
+ * Logger.debug(() => JSON.stringify(process.memoryUsage())) // not called at level warning
  * ```
  *
  * @module
  */
-import { badArg } from './internal/errors.ts'
+import { badArg, checkKeys } from './internal/errors.ts'
+import { inspect } from './internal/format.ts'
 import {
   consoleHandler,
+  enabled,
   formatEvent,
   type Handler,
+  LEVEL_OF,
+  LEVELS,
   type Level,
   type LogEvent,
   log,
+  processMetadata,
+  setProcessMetadata,
   state,
+  type Threshold,
 } from './internal/logger.ts'
+import { currentProc, self as selfProc } from './internal/runtime/proc.ts'
 
-export type { Handler, Level, LogEvent }
+export type { Handler, Level, LogEvent, Threshold }
 export { consoleHandler, formatEvent }
 
-const LEVELS: readonly Level[] = ['debug', 'info', 'notice', 'warning', 'error']
+/** Metadata given to a logging call: key-values added to the event's `meta`. */
+export type Metadata = Readonly<Record<string, unknown>>
 
-function checkLevel(level: unknown, caller: Function): Level {
-  if (!LEVELS.includes(level as Level)) {
+/** The options of {@link configure}. */
+export interface Options {
+  /** The minimum level (`'warn'` means `'warning'`). */
+  readonly level?: Threshold | 'warn'
+  /** Whether supervisor progress reports and other `sasl`-domain events are logged. */
+  readonly handleSaslReports?: boolean
+  /** The most bytes of a message logged before it is cut, or `'infinity'`. */
+  readonly truncate?: number | 'infinity'
+}
+
+const OPTIONS: readonly (keyof Options)[] = ['level', 'handleSaslReports', 'truncate']
+
+const LEVEL_NAMES = `${[...LEVELS, 'warn'].map((l) => `'${l}'`).join(', ')}`
+
+/** A level argument as the level it means (`'warn'` is `'warning'`); a coded error otherwise. */
+function eventLevel(level: unknown, caller: Function): Level {
+  const l = typeof level === 'string' ? LEVEL_OF.get(level) : undefined
+  if (l === undefined) {
+    throw badArg(`a log level (one of ${LEVEL_NAMES})`, level, caller, 'ERR_BEAMISH_INVALID_OPTION')
+  }
+  return l
+}
+
+function threshold(level: unknown, caller: Function): Threshold {
+  if (level === 'all' || level === 'none') return level
+  const l = typeof level === 'string' ? LEVEL_OF.get(level) : undefined
+  if (l === undefined) {
     throw badArg(
-      `a log level (one of ${LEVELS.map((l) => `'${l}'`).join(', ')})`,
+      `a log level (one of ${LEVEL_NAMES}, 'all', 'none')`,
       level,
       caller,
       'ERR_BEAMISH_INVALID_OPTION',
     )
   }
-  return level as Level
+  return l
+}
+
+function isPlainObject(x: unknown): boolean {
+  return typeof x === 'object' && x !== null && !Array.isArray(x)
 }
 
 /**
- * Drops events below `level` (default `'debug'`: everything).
+ * Drops events below `level` (default `'debug'`, the lowest event level; `'all'` lets every
+ * event through, `'none'` none). `'warn'` sets `'warning'`.
  *
  * @example
  * ```ts
  * Logger.setLevel('error')
  * ```
  */
-export function setLevel(level: Level): void {
-  state.level = checkLevel(level, setLevel)
+export function setLevel(level: Threshold | 'warn'): void {
+  state.level = threshold(level, setLevel)
 }
 
 /**
- * Configures the logger: the minimum `level`, and `handleSaslReports` (default false, as in
- * Elixir) to also log supervisor progress reports and other `sasl`-domain events.
+ * Configures the logger: the minimum `level`; `handleSaslReports` (default false, as in Elixir)
+ * to also log supervisor progress reports and other `sasl`-domain events; `truncate`, the most
+ * bytes of a message logged (default 8096, or `'infinity'`). Every option is checked before any
+ * is applied: a bad one throws ERR_BEAMISH_INVALID_OPTION and changes nothing.
  *
  * @example
  * ```ts
- * Logger.configure({ level: 'info', handleSaslReports: true })
+ * Logger.configure({ level: 'info', handleSaslReports: true, truncate: 'infinity' })
  * ```
  */
-export function configure(opts: { readonly level?: Level; readonly handleSaslReports?: boolean }): void {
-  if (opts.level !== undefined) state.level = checkLevel(opts.level, configure)
-  if (opts.handleSaslReports !== undefined) state.handleSaslReports = opts.handleSaslReports === true
+export function configure(opts: Options): void {
+  if (!isPlainObject(opts)) throw badArg('an options object', opts, configure)
+  checkKeys(opts, OPTIONS, 'Logger.configure', configure)
+  const level = opts.level === undefined ? undefined : threshold(opts.level, configure)
+  const sasl = opts.handleSaslReports
+  if (sasl !== undefined && typeof sasl !== 'boolean') {
+    throw badArg('handleSaslReports to be a boolean', sasl, configure, 'ERR_BEAMISH_INVALID_OPTION')
+  }
+  const t = opts.truncate
+  if (t !== undefined && t !== 'infinity' && !(typeof t === 'number' && Number.isSafeInteger(t) && t >= 0)) {
+    throw badArg(
+      "truncate to be a non-negative integer or 'infinity'",
+      t,
+      configure,
+      'ERR_BEAMISH_INVALID_OPTION',
+    )
+  }
+  if (level !== undefined) state.level = level
+  if (sasl !== undefined) state.handleSaslReports = sasl
+  if (t !== undefined) state.truncate = t === 'infinity' ? Number.POSITIVE_INFINITY : t
 }
 
 /**
- * The current minimum level.
+ * The current minimum level (`'warning'` when it was set as `'warn'`).
  *
  * @example
  * ```ts
  * Logger.level() // 'debug'
  * ```
  */
-export function level(): Level {
+export function level(): Threshold {
   return state.level
 }
 
 /**
- * Adds (or replaces) the handler registered under `id`. The default one is `'console'`.
+ * Adds (or replaces) the handler registered under `id`. The default one is `'console'`. A
+ * handler that throws is removed (see the module doc).
  *
  * @example
  * ```ts
+ * const events: Logger.LogEvent[] = []
  * Logger.addHandler('memory', (e) => events.push(e))
  * ```
  */
@@ -108,35 +182,172 @@ export function removeHandler(id: string): boolean {
 }
 
 /**
- * Logs `message` at `level` with optional metadata.
+ * Without arguments, the calling process's Logger metadata (`{}` outside a process). With
+ * `kv`, merges it into that metadata, which every later event the process logs carries; a key
+ * whose value is `undefined` is removed (Elixir's `nil`). Kept in the process dictionary under
+ * `'$logger_metadata$'`, as Erlang's logger keeps it; setting it outside a process throws
+ * ERR_BEAMISH_NOT_IN_PROCESS.
+ *
+ * @example
+ * ```ts
+ * Logger.metadata({ requestId: 'abc' })
+ * Logger.info('handled')        // meta: { pid, requestId: 'abc' }
+ * Logger.metadata()             // { requestId: 'abc' }
+ * Logger.metadata({ requestId: undefined })
+ * ```
+ */
+export function metadata(): Record<string, unknown>
+export function metadata(kv: Metadata): void
+export function metadata(kv?: Metadata): Record<string, unknown> | undefined {
+  if (kv === undefined) {
+    const p = currentProc()
+    const own = p === null ? undefined : processMetadata(p)
+    return own === undefined ? {} : { ...own }
+  }
+  if (!isPlainObject(kv)) throw badArg('metadata (an object of key-values)', kv, metadata)
+  const p = selfProc(metadata)
+  const next: Record<string, unknown> = { ...processMetadata(p), ...kv }
+  for (const k of Object.keys(next)) if (next[k] === undefined) delete next[k]
+  setProcessMetadata(p, next)
+  return undefined
+}
+
+/**
+ * Logs at `level` unless the level filters it out, in which case neither the message nor the
+ * metadata is looked at (a function message is not called).
+ */
+function emit(level: Level, message: unknown, meta: Metadata | null | undefined, caller: Function): void {
+  if (!enabled(level) || state.handlers.size === 0) return
+  let m: Metadata | undefined
+  if (meta !== undefined && meta !== null) {
+    if (!isPlainObject(meta)) throw badArg('metadata (an object of key-values)', meta, caller)
+    m = meta
+  }
+  if (typeof message === 'function') message = message()
+  log(level, typeof message === 'string' ? message : inspect(message), m)
+}
+
+/**
+ * Logs `message` at `level` (`'warn'` means `'warning'`) with optional metadata (`null`: none).
+ * The message is a string; a function, called only when the level is enabled, whose result is
+ * logged; or any other term, logged inspected.
  *
  * @example
  * ```ts
  * Logger.log('info', 'user signed in', { user: 42 })
+ * Logger.log('debug', () => `memory: ${JSON.stringify(process.memoryUsage())}`)
  * ```
  */
-export function logAt(level: Level, message: string, meta: Record<string, unknown> = {}): void {
-  log(checkLevel(level, logAt), String(message), meta)
+export function logAt(level: Level | 'warn', message: unknown, meta?: Metadata | null): void {
+  emit(eventLevel(level, logAt), message, meta, logAt)
 }
 export { logAt as log }
 
-/** @example Logger.debug('cache miss') */
-export function debug(message: string, meta?: Record<string, unknown>): void {
-  log('debug', String(message), meta)
+/**
+ * Logs at `debug`; see {@link logAt} for the message and metadata.
+ *
+ * @example
+ * ```ts
+ * Logger.debug('cache miss', { key: 'user:42' })
+ * ```
+ */
+export function debug(message: unknown, meta?: Metadata | null): void {
+  emit('debug', message, meta, debug)
 }
-/** @example Logger.info('started') */
-export function info(message: string, meta?: Record<string, unknown>): void {
-  log('info', String(message), meta)
+
+/**
+ * Logs at `info`.
+ *
+ * @example
+ * ```ts
+ * Logger.info('started')
+ * ```
+ */
+export function info(message: unknown, meta?: Metadata | null): void {
+  emit('info', message, meta, info)
 }
-/** @example Logger.notice('config reloaded') */
-export function notice(message: string, meta?: Record<string, unknown>): void {
-  log('notice', String(message), meta)
+
+/**
+ * Logs at `notice`.
+ *
+ * @example
+ * ```ts
+ * Logger.notice('config reloaded')
+ * ```
+ */
+export function notice(message: unknown, meta?: Metadata | null): void {
+  emit('notice', message, meta, notice)
 }
-/** @example Logger.warning('slow request') */
-export function warning(message: string, meta?: Record<string, unknown>): void {
-  log('warning', String(message), meta)
+
+/**
+ * Logs at `warning`.
+ *
+ * @example
+ * ```ts
+ * Logger.warning('slow request', { ms: 1200 })
+ * ```
+ */
+export function warning(message: unknown, meta?: Metadata | null): void {
+  emit('warning', message, meta, warning)
 }
-/** @example Logger.error('disk full') */
-export function error(message: string, meta?: Record<string, unknown>): void {
-  log('error', String(message), meta)
+
+/**
+ * Logs at `warning`: Elixir 1.14's `Logger.warn`, an alias of {@link warning} (which Elixir
+ * later deprecated in its favour).
+ *
+ * @example
+ * ```ts
+ * Logger.warn('slow request') // [warning] slow request
+ * ```
+ */
+export function warn(message: unknown, meta?: Metadata | null): void {
+  emit('warning', message, meta, warn)
+}
+
+/**
+ * Logs at `error`.
+ *
+ * @example
+ * ```ts
+ * Logger.error('disk full')
+ * ```
+ */
+export function error(message: unknown, meta?: Metadata | null): void {
+  emit('error', message, meta, error)
+}
+
+/**
+ * Logs at `critical`.
+ *
+ * @example
+ * ```ts
+ * Logger.critical('database unreachable')
+ * ```
+ */
+export function critical(message: unknown, meta?: Metadata | null): void {
+  emit('critical', message, meta, critical)
+}
+
+/**
+ * Logs at `alert`.
+ *
+ * @example
+ * ```ts
+ * Logger.alert('disk 99% full')
+ * ```
+ */
+export function alert(message: unknown, meta?: Metadata | null): void {
+  emit('alert', message, meta, alert)
+}
+
+/**
+ * Logs at `emergency`.
+ *
+ * @example
+ * ```ts
+ * Logger.emergency('data corruption detected, shutting down')
+ * ```
+ */
+export function emergency(message: unknown, meta?: Metadata | null): void {
+  emit('emergency', message, meta, emergency)
 }

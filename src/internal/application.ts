@@ -1,12 +1,14 @@
 import { createError, ExitError } from './errors.ts'
-import { inspect } from './format.ts'
+import { formatExit, inspect } from './format.ts'
 import { log } from './logger.ts'
 import { settle, startIn } from './runtime/callbacks.ts'
+import { copyMessage } from './runtime/copy.ts'
 import { currentProc, type Proc, self } from './runtime/proc.ts'
 import { ReceiveOp } from './runtime/receive.ts'
 import { deliver } from './runtime/scheduler.ts'
 import * as sig from './runtime/signals.ts'
 import { spawnProc } from './runtime/spawn.ts'
+import { localNode } from './term/nodeRef.ts'
 import type { Pid } from './term/pid.ts'
 
 /**
@@ -85,6 +87,11 @@ function* master(spec: AppSpec, restart: RestartType, starter: Proc, tag: object
   running.set(spec.name, { spec, master: me, restart, state })
   order.push(spec.name)
   keepAlive()
+  // A progress report, as OTP's application controller gives one (shown with handleSaslReports).
+  log('info', `Application ${spec.name} started at ${localNode.name}`, {
+    application: spec.name,
+    domain: ['otp', 'sasl'],
+  })
   deliver(starter, [tag, 'ok'])
   const msg = (yield new ReceiveOp(
     [(m) => Array.isArray(m) && ((m[0] === 'EXIT' && m[1] === root) || m[0] === '$app_stop')],
@@ -103,13 +110,14 @@ function* master(spec: AppSpec, restart: RestartType, starter: Proc, tag: object
     sig.exitPid(me, root, 'shutdown')
     yield new ReceiveOp([sig.isDownOf(mref)], null, -1, null, -1)
     yield* callStop(spec, state, me)
-    log('info', `Application ${spec.name} exited: stopped`, { application: spec.name })
+    log('notice', `Application ${spec.name} exited: stopped`, { application: spec.name })
     deliver(replyTo, [replyTag, 'ok'])
     return
   }
   const reason = msg[2]
   yield* callStop(spec, state, me)
-  log('notice', `Application ${spec.name} exited: ${inspect(reason)}`, { application: spec.name })
+  // The reason in words, as Elixir's Exception.format_exit puts it (`killed`, `shutdown: x`).
+  log('notice', `Application ${spec.name} exited: ${formatExit(reason)}`, { application: spec.name })
   if (restart === 'permanent' || (restart === 'transient' && sig.abnormal(reason))) {
     // OTP stops the whole node when a permanent application dies: "let it crash" all the way up.
     log('error', `Application ${spec.name} (${restart}) terminated: stopping the node`, {
@@ -162,7 +170,7 @@ export function* startOne(spec: AppSpec, restart: RestartType): Generator<unknow
   const starter = self(startOne)
   const defaults = spec.env ?? {}
   const e = env(spec.name)
-  for (const k of Object.keys(defaults)) if (!e.has(k)) e.set(k, defaults[k])
+  for (const k of Object.keys(defaults)) if (!e.has(k)) e.set(k, copyMessage(defaults[k]))
   const tag = {}
   const proc = spawnProc(
     master,

@@ -14,10 +14,11 @@ export function errorBanner(err: Error): string {
   return `** (${err.name}) ${err.message}`
 }
 
-// Frames of Beamish's own machinery (the scheduler, the GenServer loop) say nothing about the
-// user's bug; reports leave them out. The exit reason keeps the full stack.
+// Frames of Beamish's own machinery (the scheduler, the GenServer loop, and the
+// AsyncLocalStorage.run of node:async_hooks a process body runs in) say nothing about the user's
+// bug; reports leave them out. The exit reason keeps the full stack.
 const INTERNAL_FRAME =
-  /[/\\]src[/\\]internal[/\\](runtime[/\\])?[a-zA-Z]+\.[jt]s:|^\s+at [^ ]*\.next \(<anonymous>\)|^\s+at Generator\.(next|throw)/
+  /[/\\]src[/\\]internal[/\\](runtime[/\\])?[a-zA-Z]+\.[jt]s:|^\s+at [^ ]*\.next \(<anonymous>\)|^\s+at Generator\.(next|throw)|\(node:async_hooks[:)]|^\s+at node:async_hooks:/
 
 /** Stack lines of an error without its first (message) line, indented like Elixir's. */
 export function stackLines(stack: string | undefined): string[] {
@@ -71,8 +72,10 @@ export function formatExit(reason: unknown): string {
 
 /**
  * Formats an exit reason the way Elixir's Logger prints it: a thrown error becomes its banner
- * and stack; any other reason `** (exit) <inspected>`, or with `kind` 'stop' (the reports of a
- * GenServer or Task that stopped) `** (stop) <in words>`, as Elixir's reports say it.
+ * and stack, a thrown non-error (`[['nocatch', v], stack]`) `** (ErlangError) Erlang error:
+ * ['nocatch', v]` and the stack; any other reason `** (exit) <inspected>`. With `kind` 'stop'
+ * (the reports of a GenServer or Task that stopped), `** (stop) <in words>` and a throw
+ * `** (stop) ['nocatch', v]`, as Elixir's reports say it.
  */
 export function formatReason(reason: unknown, kind: 'exit' | 'stop' = 'exit'): string {
   if (Array.isArray(reason) && reason.length === 2 && reason[0] instanceof Error) {
@@ -86,8 +89,12 @@ export function formatReason(reason: unknown, kind: 'exit' | 'stop' = 'exit'): s
     Array.isArray(reason[0]) &&
     reason[0][0] === 'nocatch'
   ) {
-    // A stop report shows the reason itself (`** (stop) {:nocatch, :x}`), a crash the throw.
-    const head = kind === 'stop' ? `** (stop) ${inspect(reason[0])}` : `** (throw) ${inspect(reason[0][1])}`
+    // A stop report shows the reason itself (`** (stop) {:nocatch, :x}`); a crash, what Elixir's
+    // `Exception.format(:error, {:nocatch, v})` gives for a plain process that threw.
+    const head =
+      kind === 'stop'
+        ? `** (stop) ${inspect(reason[0])}`
+        : `** (ErlangError) Erlang error: ${inspect(reason[0])}`
     return [head, ...stackLines(reason[1] as string)].join('\n')
   }
   if (

@@ -99,9 +99,42 @@ export function run<T>(body: () => Generator<unknown, T, any> | PromiseLike<T> |
   })
 }
 
+/** The events of each captureLog running now; each gets every event logged while it runs. */
+const captures = new Set<LogEvent[]>()
+const CAPTURE_ID = 'beamish/testing:captureLog'
+const capture: Handler = (e) => {
+  for (const events of captures) events.push(e)
+}
+/** Stands in for the console handler while captures run (ExUnit mutes the console likewise). */
+const mutedConsole: Handler = () => {}
+let savedConsole: Handler | undefined
+
+function startCapture(events: LogEvent[]): void {
+  captures.add(events)
+  if (captures.size > 1) return
+  state.handlers.set(CAPTURE_ID, capture)
+  savedConsole = state.handlers.get('console')
+  if (savedConsole !== undefined) state.handlers.set('console', mutedConsole)
+}
+
+function endCapture(events: LogEvent[]): void {
+  captures.delete(events)
+  if (captures.size > 0) return
+  if (state.handlers.get(CAPTURE_ID) === capture) state.handlers.delete(CAPTURE_ID)
+  // Put back the console handler where it was, unless it was replaced or removed meanwhile.
+  if (savedConsole !== undefined && state.handlers.get('console') === mutedConsole) {
+    state.handlers.set('console', savedConsole)
+  }
+  savedConsole = undefined
+}
+
 /**
  * Captures everything logged while `body` runs (until its promise settles) and returns it as
- * text, one event per line block, instead of printing it (ExUnit's `capture_log`).
+ * text, as ExUnit's `capture_log`: each event in the console format with its leading and
+ * trailing newline (`"\n12:00:00.000 [info] one\n\n12:00:00.001 [error] two\n"`), `''` for
+ * none. The console handler is muted meanwhile, so what is captured is not also printed; other
+ * handlers go on receiving events. Captures may overlap (concurrent tests): each gets every
+ * event logged while it runs, and the console comes back when the last one ends.
  *
  * @example
  * ```ts
@@ -111,19 +144,15 @@ export function run<T>(body: () => Generator<unknown, T, any> | PromiseLike<T> |
  */
 export async function captureLog(body: () => unknown): Promise<string> {
   const events: LogEvent[] = []
-  const saved = new Map(state.handlers)
-  const capture: Handler = (e) => {
-    events.push(e)
-  }
-  state.handlers.clear()
-  state.handlers.set('capture', capture)
+  startCapture(events)
   try {
     await body()
     // Let crash reports of processes that die as the body ends be captured too.
     await new Promise((r) => setImmediate(r))
   } finally {
-    state.handlers.clear()
-    for (const [k, h] of saved) state.handlers.set(k, h)
+    endCapture(events)
   }
-  return events.map(formatEvent).join('\n')
+  let text = ''
+  for (const e of events) text += `\n${formatEvent(e)}\n`
+  return text
 }

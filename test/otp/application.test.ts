@@ -174,8 +174,8 @@ describe('Application', () => {
         }
       }),
     )
-    assert.match(log, /\[notice\] Application temporary_\d+ exited: "killed"/)
-    assert.match(log, /\[notice\] Application permanent_\d+ exited: "killed"/)
+    assert.match(log, /\[notice\] Application temporary_\d+ exited: killed/)
+    assert.match(log, /\[notice\] Application permanent_\d+ exited: killed/)
     assert.match(log, /Application permanent_\d+ \(permanent\) terminated: stopping the node/)
     assert.deepEqual(stops, [1])
   })

@@ -263,7 +263,7 @@ describe('API contract: crashes stay inside the crashing process', () => {
     assert.match(log, /\*\* \(TypeError\) bad/)
     assert.match(log, /\*\* \(RangeError\) in handler/)
     assert.match(log, /did you mean yield\* \?/)
-    assert.match(log, /\*\* \(throw\) "a string"/)
+    assert.match(log, /\*\* \(ErlangError\) Erlang error: \[ 'nocatch', 'a string' \]/)
   })
 
   it('a receive guard that throws is a non-match (as in an Erlang guard), for the receiver and the sender alike', () =>

@@ -101,7 +101,8 @@ describe('§1 processes, termination and exit reasons', () => {
         assert.deepEqual(reason[0], ['nocatch', { code: 42 }])
       }),
     )
-    assert.match(log, /\*\* \(throw\) \{ code: 42 \}/)
+    // Elixir logs a plain process that threw as `** (ErlangError) Erlang error: {:nocatch, %{code: 42}}`.
+    assert.match(log, /\*\* \(ErlangError\) Erlang error: \[ 'nocatch', \{ code: 42 \} \]/)
   })
 
   it('P4: only the atom normal is a normal exit for links; shutdown and ["shutdown", term] kill a linked process', () =>

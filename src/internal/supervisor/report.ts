@@ -18,7 +18,7 @@ import type { ChildRec } from './childSpec.ts'
  *     Shutdown: 5000
  *     Type: "worker"
  *
- * The last three lines only while the Logger's level is `debug` (its default), as Elixir's
+ * The last three lines only while the Logger's level is `debug` (its default) or `all`, as Elixir's
  * translator adds them at its minimum level `:debug` only. A `Pid:` line only when the child's pid
  * is one (not while a restart is retried, OTP's `{restarting, Pid}`), and never in a `caused
  * shutdown` report.
@@ -51,9 +51,9 @@ function supText(name: SupName): string {
   return inspect('via' in n ? n.key : n.global)
 }
 
-/** `Restart:`, `Shutdown:` and `Type:`: Elixir's `child_debug/2`, at Logger level debug only. */
+/** `Restart:`, `Shutdown:` and `Type:`: Elixir's `child_debug/2`, at Logger level debug (or all) only. */
 function debugLines(child: ChildRec): string {
-  if (loggerState.level !== 'debug') return ''
+  if (loggerState.level !== 'debug' && loggerState.level !== 'all') return ''
   return `\nRestart: ${inspect(child.restart)}\nShutdown: ${inspect(child.shutdown)}\nType: ${inspect(child.type)}`
 }
 
@@ -80,7 +80,12 @@ export function startCall(child: ChildRec, extra: readonly unknown[] = []): stri
 }
 
 function exitText(reason: unknown): string {
-  if (Array.isArray(reason) && reason.length === 2 && reason[0] instanceof Error) {
+  // A raised error or an uncaught throw (`[['nocatch', v], stack]`) is an exception to Elixir.
+  const exception =
+    Array.isArray(reason) &&
+    reason.length === 2 &&
+    (reason[0] instanceof Error || (Array.isArray(reason[0]) && reason[0][0] === 'nocatch'))
+  if (exception) {
     const inner = formatReason(reason)
       .split('\n')
       .map((l) => `    ${l}`)
