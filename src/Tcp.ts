@@ -67,16 +67,9 @@ import type { Proc } from './internal/runtime/proc.ts'
 import type { Receive } from './internal/runtime/receive.ts'
 import { checkTimeout } from './internal/runtime/receive.ts'
 import { timers } from './internal/runtime/scheduler.ts'
-import {
-  type Active,
-  checkSocketOptions,
-  type Data,
-  errnoAtom,
-  ListenSocket,
-  owner,
-  Socket,
-  type SocketOptions,
-} from './internal/tcp.ts'
+import { type Active, type Data, Socket, type SocketOptions } from './internal/tcp.ts'
+import { ListenSocket } from './internal/tcpListen.ts'
+import { checkSocketOptions, errnoAtom, owner } from './internal/tcpOptions.ts'
 import { Pid } from './internal/term/pid.ts'
 
 export type { Active, Data, SocketOptions }

@@ -1,7 +1,6 @@
 import type * as net from 'node:net'
 import { StringDecoder } from 'node:string_decoder'
-import { badArg, createError } from './errors.ts'
-import { EXITING, type Proc, self } from './runtime/proc.ts'
+import { EXITING, type Proc } from './runtime/proc.ts'
 import { deliver, timers } from './runtime/scheduler.ts'
 import type { TimerEntry } from './runtime/timers.ts'
 import { localNode } from './term/nodeRef.ts'
@@ -51,7 +50,7 @@ const LINE_CAP = PASSIVE_HIGH_WATER
  */
 const CLOSE_STALL_MS = 5_000
 
-abstract class Handle {
+export abstract class Handle {
   readonly id = nextPortId++
   owner: Proc
   closed = false
@@ -399,158 +398,6 @@ function endGracefully(raw: net.Socket): void {
   raw.once('finish', () => raw.destroy())
   raw.once('close', () => clearTimeout(timer))
   raw.end()
-}
-
-/** A listening socket. Connections wait, paused, until `accept` takes them. */
-export class ListenSocket extends Handle {
-  readonly server: net.Server
-  readonly opts: SocketOptions
-  private pending: net.Socket[] = []
-  private acceptors: Acceptor[] = []
-
-  constructor(server: net.Server, owner: Proc, opts: SocketOptions) {
-    super(owner)
-    this.server = server
-    this.opts = opts
-    server.on('connection', (raw) => {
-      raw.pause()
-      const a = this.acceptors.shift()
-      if (a !== undefined) this.hand(a, raw)
-      else this.pending.push(raw)
-    })
-  }
-
-  /** An acceptor died while it waited: it leaves the queue (the next connection is not its). */
-  dropAcceptor(a: Acceptor): void {
-    const i = this.acceptors.indexOf(a)
-    if (i >= 0) this.acceptors.splice(i, 1)
-    if (a.timer !== null) timers.cancel(a.timer)
-  }
-
-  /** The bound port; -1 once closed (`Tcp.port` turns that into an error). */
-  get port(): number {
-    const a = this.closed ? null : (this.server.address() as net.AddressInfo | null)
-    return a === null ? -1 : a.port
-  }
-
-  private hand(a: Acceptor, raw: net.Socket): void {
-    if (a.timer !== null) timers.cancel(a.timer)
-    a.proc.ext?.resources?.delete(a)
-    a.resolve(['ok', new Socket(raw, a.proc, this.opts)])
-  }
-
-  accept(proc: Proc, timeout: number): Promise<unknown> {
-    if (this.closed) return Promise.resolve(['error', 'closed'])
-    const raw = this.pending.shift()
-    if (raw !== undefined) return Promise.resolve(['ok', new Socket(raw, proc, this.opts)])
-    return new Promise((resolve) => {
-      const entry = new Acceptor(this, proc, resolve)
-      if (timeout >= 0) {
-        // The runtime's timer heap: it clamps and re-arms delays past Node's 2^31-1 ms limit.
-        entry.timer = timers.add(timeout, () => {
-          entry.timer = null
-          this.dropAcceptor(entry)
-          proc.ext?.resources?.delete(entry)
-          resolve(['error', 'timeout'])
-        })
-      }
-      this.acceptors.push(entry)
-      ;(proc.x().resources ??= new Set()).add(entry)
-    })
-  }
-
-  close(): void {
-    if (this.closed) return
-    this.closed = true
-    this.owner.ext?.resources?.delete(this)
-    for (const a of this.acceptors.splice(0)) {
-      if (a.timer !== null) timers.cancel(a.timer)
-      a.proc.ext?.resources?.delete(a)
-      a.resolve(['error', 'closed'])
-    }
-    for (const raw of this.pending.splice(0)) raw.destroy()
-    this.server.close()
-  }
-}
-
-/**
- * A process waiting in `accept`. It is a resource of that process, so its death takes it out
- * of the listener's queue (and stops its timer) before any connection could be handed to it.
- */
-class Acceptor {
-  readonly listener: ListenSocket
-  readonly proc: Proc
-  readonly resolve: (r: unknown) => void
-  timer: TimerEntry | null = null
-  constructor(listener: ListenSocket, proc: Proc, resolve: (r: unknown) => void) {
-    this.listener = listener
-    this.proc = proc
-    this.resolve = resolve
-  }
-  ownerExited(): void {
-    this.listener.dropAcceptor(this)
-  }
-}
-
-const COMMON_OPTIONS = ['active', 'mode', 'packet']
-const LISTEN_OPTIONS = [...COMMON_OPTIONS, 'host', 'backlog']
-
-/**
- * Checks `Tcp.listen` / `Tcp.connect` options up front. `host` and `backlog` are listen-only:
- * gen_tcp:connect rejects `{backlog, N}` (badarg), and Beamish does not bind a connecting
- * socket's local address (gen_tcp's `{ip, A}` on connect).
- */
-export function checkSocketOptions(o: unknown, caller: Function, kind: 'listen' | 'connect'): SocketOptions {
-  if (o === undefined) return {}
-  if (typeof o !== 'object' || o === null)
-    throw badArg('socket options to be an object', o, caller, 'ERR_BEAMISH_INVALID_OPTION')
-  const opts = o as Record<string, unknown>
-  const valid = kind === 'listen' ? LISTEN_OPTIONS : COMMON_OPTIONS
-  for (const k of Object.keys(opts)) {
-    if (!valid.includes(k)) {
-      const listenOnly = LISTEN_OPTIONS.includes(k) ? ` (${JSON.stringify(k)} is for Tcp.listen only)` : ''
-      throw createError(
-        'ERR_BEAMISH_INVALID_OPTION',
-        `unknown socket option ${JSON.stringify(k)}${listenOnly}. The valid options are:\n\n  * active (true | false | 'once')\n  * mode ('binary' | 'string')\n  * packet (0 | 'line')${kind === 'listen' ? '\n  * host (the address to bind)\n  * backlog (a non-negative integer)' : ''}\n\nGot: ${JSON.stringify(k)}`,
-        caller,
-      )
-    }
-  }
-  if (opts.active !== undefined && opts.active !== true && opts.active !== false && opts.active !== 'once') {
-    throw badArg("active to be true, false or 'once'", opts.active, caller, 'ERR_BEAMISH_INVALID_OPTION')
-  }
-  if (opts.mode !== undefined && opts.mode !== 'binary' && opts.mode !== 'string') {
-    throw badArg("mode to be 'binary' or 'string'", opts.mode, caller, 'ERR_BEAMISH_INVALID_OPTION')
-  }
-  if (opts.packet !== undefined && opts.packet !== 0 && opts.packet !== 'line') {
-    throw badArg("packet to be 0 or 'line'", opts.packet, caller, 'ERR_BEAMISH_INVALID_OPTION')
-  }
-  if (opts.host !== undefined && (typeof opts.host !== 'string' || opts.host === '')) {
-    throw badArg(
-      'host to be an address or host name (a string)',
-      opts.host,
-      caller,
-      'ERR_BEAMISH_INVALID_OPTION',
-    )
-  }
-  if (
-    opts.backlog !== undefined &&
-    (typeof opts.backlog !== 'number' || !Number.isInteger(opts.backlog) || opts.backlog < 0)
-  ) {
-    throw badArg('backlog to be a non-negative integer', opts.backlog, caller, 'ERR_BEAMISH_INVALID_OPTION')
-  }
-  return opts as SocketOptions
-}
-
-/** A Node error as inet's reason atom: the errno in lower case; ENOTFOUND (DNS) is `nxdomain`. */
-export function errnoAtom(e: unknown): string {
-  const code = (e as NodeJS.ErrnoException)?.code
-  if (typeof code !== 'string') return 'einval'
-  return code === 'ENOTFOUND' ? 'nxdomain' : code.toLowerCase()
-}
-
-export function owner(caller: Function): Proc {
-  return self(caller)
 }
 
 export type { Pid }
