@@ -1,8 +1,9 @@
 /**
  * The ETF decoder (src/internal/etf/) with untrusted input costs time and memory in proportion to
- * the input: inputs that are small and within every limit must not cost far more CPU or memory
- * than their size, nor leave memory held after the decode. Timings are compared with a decode of the same number of bytes and terms
- * laid out harmlessly, so the tests do not depend on the machine's speed.
+ * the input: inputs that are small and within every limit cost no more CPU or memory than their
+ * size calls for, and leave no memory held after the decode. Timings are compared with a decode
+ * of the same number of bytes and terms laid out harmlessly, so the tests do not depend on the
+ * machine's speed.
  */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
@@ -40,9 +41,9 @@ const ONE = Buffer.from([0x61, 1]) // SMALL_INTEGER_EXT 1
 
 describe('ETF decode cost of small hostile inputs', () => {
   it('checks map keys for duplicates in linear time, also when keys nest maps', () => {
-    // decode.ts:205-216 + encode.ts canonicalKey: each map re-encodes its whole key to check for
-    // duplicates, so maps nested through their keys (#{#{#{… leaf …} => 0} => 0} => 0}) encode
-    // the leaf once per level: depth × size. ~200 KB of input took seconds (500 levels: 16 s).
+    // Maps nested through their keys (#{#{#{… leaf …} => 0} => 0} => 0}): a duplicate check that
+    // re-encoded each map's whole key would encode the leaf once per level, depth × size (~200 KB
+    // of input would cost seconds). Keys are checked by shape instead (etf/keys.ts).
     const depth = 200
     const leaf = listOf(100_000, ONE)
     const mapHead = Buffer.from([0x74, 0, 0, 0, 1])
@@ -68,9 +69,36 @@ describe('ETF decode cost of small hostile inputs', () => {
     )
   })
 
+  it('checks map keys for duplicates in linear time when a key nests maps through their values', () => {
+    // A key holding maps nested through their values (#{0 => #{0 => … leaf}}), checked by its
+    // canonical bytes, would copy the leaf once per level (a canonical map encoding copies its
+    // pairs into its parent's): 4 MiB of input took ~0.7 s at 500 levels. Keys holding maps are
+    // checked by shape instead (etf/keys.ts), whatever the maps nest through.
+    const depth = 500
+    const size = 4 * MiB
+    const leaf = Buffer.alloc(5 + size, 0xff) // BINARY_EXT, not UTF-8: stays a binary
+    leaf[0] = 0x6d
+    leaf.writeUInt32BE(size, 1)
+    const mapHead = Buffer.from([0x74, 0, 0, 0, 1])
+    const zero = Buffer.from([0x61, 0])
+    const level = Buffer.concat([mapHead, zero])
+    // #{#{0 => #{0 => … leaf}} => 0}
+    const inKey = Buffer.concat([Buffer.from([131]), mapHead, Buffer.alloc(depth * 7, level), leaf, zero])
+    // Same bytes and terms, all nested through values: #{0 => #{0 => … leaf}}.
+    const inValues = Buffer.concat([Buffer.from([131]), level, Buffer.alloc(depth * 7, level), leaf])
+    assert.equal(inKey.length, inValues.length)
+    const base = decodeMs(inValues, 3)
+    const hostile = decodeMs(inKey)
+    assert.ok(
+      hostile < Math.max(5 * base, 250),
+      `${inKey.length} bytes of maps nested in a key took ${hostile.toFixed(0)} ms (same bytes as values: ${base.toFixed(0)} ms)`,
+    )
+  })
+
   it('decodes a chain of list tails ([1, … | [1, … | …]]) in linear time', () => {
-    // decode.ts:172-186: each level concatenates the items of the list decoded as its tail, so
-    // 500 levels of 2,000 items copy ~500 × 1M / 2 elements. 2 MB took ~2 s, 8 MB ~7 s.
+    // A decoder that concatenated each level's items with those of the list decoded as its tail
+    // would copy ~500 × 1M / 2 elements for 500 levels of 2,000 items (seconds for 2 MB); the
+    // tails are followed in a loop instead.
     const levels = 500
     const per = 2000
     const head = Buffer.from([0x6c, 0, 0, 0, 0])
@@ -94,9 +122,9 @@ describe('ETF decode cost of small hostile inputs', () => {
 
 describe('ETF decode memory with hostile inputs', () => {
   it('keeps no buffer after checking a large map key for duplicates', async () => {
-    // encode.ts:334-357: canonicalKey's module-level encoder grows to the largest key ever
-    // checked and never shrinks (encode() drops its shared encoder above KEEP_SIZE; this one does
-    // not), so one map with a 16 MiB tuple key pins 16+ MiB for the life of the process.
+    // The duplicate-key check encodes keys with encode()'s shared encoder: kept at the size of
+    // the largest key ever checked, it would pin 16+ MiB for the life of the process after one
+    // map with a 16 MiB tuple key. Like any use of it, it is dropped once it grew past KEEP_SIZE.
     const key = [new Uint8Array(16 * MiB).fill(0xff)] // not UTF-8: stays a binary
     const bytes = encode(new Map([[key, 1]]))
     gc()
@@ -113,11 +141,10 @@ describe('ETF decode memory with hostile inputs', () => {
     assert.ok(kept < 4 * MiB, `${(kept / MiB).toFixed(1)} MiB still held after the decoded term was dropped`)
   })
 
-  it('does not turn each NIL_EXT byte into a new object (80 bytes of heap per input byte)', () => {
-    // decode.ts:45-46: every NIL_EXT (1 byte) makes a new List and a new empty array. Under the
-    // default limits (maxTerms 4M) one 4 MB message of them costs ~320 MB of heap; a list of
-    // empty maps (5 bytes each) ~770 MB for 20 MB. Empty lists are immutable: one shared
-    // instance would do.
+  it('decodes a million NIL_EXT bytes to one shared empty list, in under 16 bytes of heap per input byte', () => {
+    // A new List and array per NIL_EXT (1 byte) would cost ~80 bytes of heap per input byte: ~320
+    // MB for one 4 MB message under the default limits (maxTerms 4M). Empty lists are immutable,
+    // so every NIL_EXT decodes to the same frozen instance.
     const n = 1_000_000
     const bytes = Buffer.concat([Buffer.from([131]), listOf(n, Buffer.from([0x6a]))])
     gc()

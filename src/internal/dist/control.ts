@@ -51,23 +51,16 @@ function id(x: unknown): bigint {
 }
 
 /**
- * The text of a decoded atom, or undefined for any other term. A decoded string is an atom only
- * when it is one of the well-known words (a binary of the same text decodes to bytes).
+ * A registered name: the text of an atom, or the message is invalid. A decoded string is an atom
+ * only when it is one of the well-known words (a binary of the same text decodes to bytes).
  */
-function atomName(x: unknown): string | undefined {
+function name(x: unknown): string {
   if (x instanceof Atom) return x.name
-  if (typeof x === 'string') return WELL_KNOWN_ATOMS.has(x) ? x : undefined
+  if (typeof x === 'string' && WELL_KNOWN_ATOMS.has(x)) return x
   if (typeof x === 'boolean') return x ? 'true' : 'false'
   if (x === null) return 'nil'
   if (x === undefined) return 'undefined'
-  return undefined
-}
-
-/** A registered name: an atom, or the message is invalid. */
-function name(x: unknown): string {
-  const n = atomName(x)
-  if (n === undefined) bad('expected an atom as the registered name')
-  return n
+  return bad('expected an atom as the registered name')
 }
 
 /** The sender of a link, exit or monitor signal: a pid of the peer node. */
@@ -118,7 +111,8 @@ export function dispatch(c: Connection, f: Frame): void {
     case wire.REG_SEND: // {6, From, Unused, ToName}
     case 16: {
       arity(t, op === 16 ? 5 : 4)
-      regSend(c, pid(t[1]), name(t[3]), f)
+      pid(t[1])
+      regSend(name(t[3]), f)
       return
     }
     case wire.ALIAS_SEND: // {33, From, Alias}
@@ -140,10 +134,10 @@ export function dispatch(c: Connection, f: Frame): void {
     }
     case wire.EXIT: // {3, From, To, Reason}
     case 13: // EXIT_TT {13, From, To, Token, Reason}
-    case wire.PAYLOAD_EXIT:
+    case wire.PAYLOAD_EXIT: // {24, From, To} + Reason
     case 25: {
       const payload = op === wire.PAYLOAD_EXIT || op === 25
-      arity(t, op === 13 ? 5 : op === 25 ? 4 : payload ? 3 : 4)
+      arity(t, (payload ? 3 : 4) + (op === 13 || op === 25 ? 1 : 0))
       const from = fromPeer(c, t[1])
       const to = toLocal(t[2])
       // Like the BEAM: a link exit for an older incarnation of this node is invalid, not ignored.
@@ -158,28 +152,23 @@ export function dispatch(c: Connection, f: Frame): void {
       if (!old(to)) links.recvUnlink(c, from, to)
       return
     }
-    case wire.UNLINK_ID: {
-      arity(t, 4)
-      const unlinkId = id(t[1])
-      const from = fromPeer(c, t[2])
-      const to = toLocal(t[3])
-      if (!old(to)) links.recvUnlinkId(c, unlinkId, from, to)
-      return
-    }
+    case wire.UNLINK_ID: // {35, Id, From, To}
     case wire.UNLINK_ID_ACK: {
       arity(t, 4)
       const unlinkId = id(t[1])
       const from = fromPeer(c, t[2])
       const to = toLocal(t[3])
-      if (!old(to)) links.recvUnlinkAck(c, unlinkId, from, to)
+      if (old(to)) return
+      if (op === wire.UNLINK_ID) links.recvUnlinkId(c, unlinkId, from, to)
+      else links.recvUnlinkAck(c, unlinkId, from, to)
       return
     }
     case wire.EXIT2: // {8, From, To, Reason}
     case 18:
-    case wire.PAYLOAD_EXIT2:
+    case wire.PAYLOAD_EXIT2: // {26, From, To} + Reason
     case 27: {
       const payload = op === wire.PAYLOAD_EXIT2 || op === 27
-      arity(t, op === 18 ? 5 : op === 27 ? 4 : payload ? 3 : 4)
+      arity(t, (payload ? 3 : 4) + (op === 18 || op === 27 ? 1 : 0))
       const from = fromPeer(c, t[1])
       const to = toLocal(t[2])
       if (!old(to)) exit2(from, to, payload ? payloadOf(f) : t[t.length - 1])
@@ -243,7 +232,7 @@ function exit2(from: Pid, to: Pid, reason: unknown): void {
  * process holds them: `rex` (old-style `rpc:call`) replies `{badrpc, {'EXIT', {undef, …}}}`
  * (there is no Erlang code to run here), and `global_name_server`'s sync is ignored.
  */
-function regSend(_c: Connection, _from: Pid, to: string, f: Frame): void {
+function regSend(to: string, f: Frame): void {
   const p = names.get(to)
   if (p !== undefined) {
     if (p.status < EXITING) deliver(p, payloadOf(f))

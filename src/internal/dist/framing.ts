@@ -235,8 +235,9 @@ export class FrameReader {
         // Untrusted bytes, checked as any term's atom text: strict UTF-8, at most 255 characters.
         const text = strictUtf8(b, p, p + len)
         if (text === undefined) throw new FrameError('atom cache entry is not valid UTF-8')
-        if (len > 255 && utf8Chars(text) > 255)
+        if (len > 255 && utf8Chars(text) > 255) {
           throw new FrameError(`an atom has at most 255 characters, got ${utf8Chars(text)}`)
+        }
         this.cache[key] = text
         p += len
       }

@@ -196,7 +196,7 @@ class Decoder extends Reader {
     for (;;) {
       const tag = this.pos < this.end ? this.buf[this.pos] : undefined
       if (tag === T.NIL_EXT) {
-        this.pos++ // counted in advance by `elements(n + 1)`, as the tail
+        this.pos++ // a proper end: no value made, so not counted (`elements` checked its byte)
         break
       }
       if (tag === T.LIST_EXT) {
@@ -237,25 +237,25 @@ class Decoder extends Reader {
     this.count(MAP_WEIGHT - 1, at)
     this.elements(2 * n, 'a MAP_EXT', at)
     this.enter(at)
+    this.maps++
     const out = new Map<unknown, unknown>()
     // Keys JS Map cannot compare by value (tuples, lists, pids…) are checked by KeyIds keys.
     let seen: Set<string> | undefined
     for (let i = 0; i < n; i++) {
       const keyAt = this.pos
-      const keyedBefore = this.keys?.keyedMaps ?? 0
+      const mapsBefore = this.maps
       const k = this.term()
       let dup: boolean
       if (typeof k === 'object' && k !== null && !(k instanceof Atom)) {
         seen ??= new Set()
         const keys = (this.keys ??= new KeyIds(this.maxDepth + 1))
-        const key = keys.key(k, keys.keyedMaps !== keyedBefore)
+        const key = keys.key(k, this.maps !== mapsBefore)
         dup = seen.has(key)
         seen.add(key)
       } else dup = out.has(k)
       if (dup) throw this.fail('ERR_BEAMISH_ETF_INVALID', 'duplicate key in MAP_EXT', keyAt)
       out.set(k, this.term())
     }
-    if (seen !== undefined) this.keys!.keyedMaps++
     this.depth--
     return out
   }

@@ -264,6 +264,13 @@ function isByteList(items: readonly unknown[]): boolean {
 let shared = new Encoder(INITIAL_SIZE)
 let sharedBusy = false
 
+/** Ends a use of the shared encoder: one big message must not pin its buffer for good. */
+function release(): void {
+  sharedBusy = false
+  if (shared.depth > 0) shared.reset()
+  if (shared.buf.length > KEEP_SIZE) shared = new Encoder(INITIAL_SIZE)
+}
+
 function run(enc: Encoder, term: unknown, opts: EncodeOptions | undefined): Buffer {
   enc.reset()
   enc.latin1 = opts?.atomEncoding === 'latin1'
@@ -320,47 +327,40 @@ function compress(enc: Encoder, start: number, level: number): Buffer {
  * encode(Atom.of('hi'), { atomEncoding: 'latin1' }) // like term_to_binary(hi) on OTP 25
  */
 export function encode(term: unknown, opts?: EncodeOptions): Buffer {
+  // A new encoder when the shared one is in use (an encode from inside an encode).
   if (sharedBusy) return run(new Encoder(256), term, opts)
   sharedBusy = true
   try {
     return run(shared, term, opts)
   } finally {
-    sharedBusy = false
-    if (shared.depth > 0) shared.reset()
-    if (shared.buf.length > KEEP_SIZE) shared = new Encoder(INITIAL_SIZE)
+    release()
   }
-}
-
-let canonicalEncoder = newCanonical()
-let canonicalBusy = false
-
-function newCanonical(): Encoder {
-  const enc = new Encoder(1024)
-  enc.canonical = true
-  return enc
 }
 
 /**
  * A string that is equal for equal terms (UTF-8 atoms, sorted map pairs): used by the decoder to
  * find duplicate map keys that JS `Map` identity cannot see (tuples, lists, pids…; see keys.ts).
+ * It uses encode()'s shared encoder, in canonical mode for the call.
  *
  * @example
  * canonicalKey([1, 'a'], 512) === canonicalKey([1, 'a'], 512) // true, though the arrays differ
  */
 export function canonicalKey(term: unknown, maxDepth: number): string {
-  const enc = canonicalBusy ? newCanonical() : canonicalEncoder
-  if (enc === canonicalEncoder) canonicalBusy = true
+  if (sharedBusy) return canonical(new Encoder(256), term, maxDepth)
+  sharedBusy = true
   try {
-    enc.reset()
-    enc.maxDepth = maxDepth
-    enc.term(term)
-    return enc.buf.toString('latin1', 0, enc.pos)
+    return canonical(shared, term, maxDepth)
   } finally {
-    if (enc === canonicalEncoder) {
-      canonicalBusy = false
-      if (enc.depth > 0) enc.reset()
-      // Like encode(): one large key (a 16 MiB binary) must not pin its buffer for good.
-      if (enc.buf.length > KEEP_SIZE) canonicalEncoder = newCanonical()
-    }
+    shared.canonical = false
+    release()
   }
+}
+
+function canonical(enc: Encoder, term: unknown, maxDepth: number): string {
+  enc.reset()
+  enc.canonical = true
+  enc.latin1 = false
+  enc.maxDepth = maxDepth
+  enc.term(term)
+  return enc.buf.toString('latin1', 0, enc.pos)
 }

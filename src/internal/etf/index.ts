@@ -2,6 +2,8 @@
  * The External Term Format codec: Erlang terms ↔ bytes, for the distribution layer and for
  * `term_to_binary` / `binary_to_term` compatible storage.
  */
+
+export type { NodeBudget } from '../term/nodeRef.ts'
 export { decode, decodeWithSize } from './decode.ts'
 export { type EncodeOptions, encode } from './encode.ts'
 export { EtfError, type EtfErrorCode, isEtfError } from './errors.ts'
@@ -13,4 +15,4 @@ export {
   setLocalPidResolver,
   setLocalRefResolver,
 } from './intern.ts'
-export { type AtomCacheLookup, DECODE_DEFAULTS, type DecodeOptions, type NodeBudget } from './reader.ts'
+export { type AtomCacheLookup, DECODE_DEFAULTS, type DecodeOptions } from './reader.ts'

@@ -6,12 +6,14 @@ import { canonicalKey } from './encode.ts'
  * (tuples, lists, maps, pids…): equal terms get equal keys.
  *
  * Most keys are their canonical bytes: one encoding per key, and a term lies inside at most one
- * such key. That stops being linear when maps nest through their keys (`#{#{#{…} => 0} => 0} =>
- * 0}`): each level would re-encode everything below it, so a few hundred KB of input cost
- * seconds. So a key that contains a map which had keys of its own to check (`deep`) is keyed by
- * shape instead: a container that holds containers gets a number once, from its children
- * (hash-consing), and is referred to by that number from then on; anything else is encoded where
- * it stands, once inside its parent. Over a whole decode the work stays linear in its size.
+ * such key. That stops being linear once a key holds maps: maps nested through keys
+ * (`#{#{#{…} => 0} => 0} => 0}`) make each level re-encode everything below it, and maps nested
+ * through values inside a key (`#{#{0 => #{0 => …}} => 0}`) make the canonical encoding of each
+ * level copy everything below it, so a few MB of input cost seconds. So a key that holds a map
+ * (`hasMap`) is keyed by shape instead: a container that holds containers gets a number once,
+ * from its children (hash-consing), and is referred to by that number from then on; anything
+ * else is encoded where it stands, once inside its parent. Over a whole decode the work stays
+ * linear in its size.
  *
  * Only for terms the decoder made: there a given term has one JS form (a binary is a string or a
  * Uint8Array by its bytes, an integer is a number or a bigint by its size, a `List` tail is never
@@ -29,16 +31,13 @@ export class KeyIds {
     this.maxDepth = maxDepth
   }
 
-  /** Maps of this decode that had a key to check here: the decoder marks `deep` keys with it. */
-  keyedMaps = 0
-
   /**
-   * The key of an object term: its canonical bytes, or when `deep` (it contains a map counted in
-   * keyedMaps) and a container of containers, its shape. Its own shape is not remembered: it is
-   * computed again at most once, if its map is part of a larger key; its children's are.
+   * The key of an object term: its canonical bytes, or when it holds a map (`hasMap`) and is a
+   * container of containers, its shape. Its own shape is not remembered: it is computed again at
+   * most once, if its map is part of a larger key; its children's are.
    */
-  key(x: object, deep: boolean): string {
-    return deep && nests(x) ? this.shape(x) : canonicalKey(x, this.maxDepth)
+  key(x: object, hasMap: boolean): string {
+    return hasMap && nests(x) ? this.shape(x) : canonicalKey(x, this.maxDepth)
   }
 
   /** The number of a container of containers, made from its shape once. */

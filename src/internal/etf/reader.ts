@@ -1,25 +1,18 @@
 import { isUtf8 } from 'node:buffer'
 import { ATOM_LIMIT, Atom, atomCount, existingAtom, WELL_KNOWN_ATOMS } from '../term/atom.ts'
-import { findNodeRef, localNode, type NodeRef, nodeRef, remoteNodeCount } from '../term/nodeRef.ts'
+import {
+  findNodeRef,
+  localNode,
+  type NodeBudget,
+  type NodeRef,
+  nodeRef,
+  remoteNodeCount,
+} from '../term/nodeRef.ts'
 import { EtfError, type EtfErrorCode } from './errors.ts'
 import * as T from './tags.ts'
 
 /** Looks up the atom text of the k-th ref of a distribution header's atom cache section. */
 export type AtomCacheLookup = readonly (string | undefined)[] | ((index: number) => string | undefined)
-
-/**
- * New node identities one source of terms (one peer's connection) has brought in and that are
- * still alive; shared by every decode from that source (see {@link DecodeOptions.nodeBudget}).
- */
-export interface NodeBudget {
-  live: number
-  readonly max: number
-}
-
-/** Gives a budget its room back when a node identity it paid for is released. */
-const budgets = new FinalizationRegistry<NodeBudget>((b) => {
-  b.live--
-})
 
 /** Options of `decode` / `decodeWithSize`. Every limit has a safe default (see {@link DECODE_DEFAULTS}). */
 export interface DecodeOptions {
@@ -168,6 +161,8 @@ export class Reader {
   declare inflated: boolean
   declare depth: number
   declare terms: number
+  /** Maps decoded so far: the decoder checks map keys holding maps another way (see keys.ts). */
+  declare maps: number
   declare readonly maxDepth: number
   declare readonly maxTerms: number
   declare readonly maxInputSize: number
@@ -188,6 +183,7 @@ export class Reader {
     this.inflated = false
     this.depth = 0
     this.terms = 0
+    this.maps = 0
     const d = DECODE_DEFAULTS
     this.maxDepth = opts?.maxDepth ?? d.maxDepth
     this.maxTerms = opts?.maxTerms ?? d.maxTerms
@@ -259,11 +255,6 @@ export class Reader {
     return s
   }
 
-  /** Strict UTF-8 text of `[start, end)`, or undefined when the bytes are not valid UTF-8. */
-  utf8(start: number, end: number): string | undefined {
-    return strictUtf8(this.buf, start, end)
-  }
-
   /** The text of an atom whose tag byte (at `at`) was just read. */
   atomText(tag: number, at: number): string {
     let len: number
@@ -288,7 +279,7 @@ export class Reader {
     const cached = len <= 255 ? asciiAtom(this.buf, start, len) : undefined
     if (cached !== undefined) return cached
     if (latin1) return this.latin1(start, start + len)
-    const text = this.utf8(start, start + len)
+    const text = strictUtf8(this.buf, start, start + len)
     if (text === undefined) throw this.fail('ERR_BEAMISH_ETF_INVALID', 'atom text is not valid UTF-8', start)
     if (len > 255 && utf8Chars(text) > 255) {
       throw this.fail(
@@ -369,18 +360,14 @@ export class Reader {
       )
     }
     const budget = this.nodeBudget
-    if (budget === undefined) return (lastNode = nodeRef(name, creation))
-    if (budget.live >= budget.max) {
+    if (budget !== undefined && budget.live >= budget.max) {
       throw this.fail(
         'ERR_BEAMISH_ETF_LIMIT',
         `too many new node identities from one source still in use (nodeBudget ${budget.max})`,
         at,
       )
     }
-    const ref = nodeRef(name, creation)
-    budget.live++
-    budgets.register(ref, budget)
-    return (lastNode = ref)
+    return (lastNode = nodeRef(name, creation, budget))
   }
 
   /** Copies bytes out so a decoded binary never pins (or aliases) the caller's input buffer. */
@@ -392,7 +379,7 @@ export class Reader {
 
   /** A binary's JS value: a string when it is UTF-8 and cannot be mistaken for an atom. */
   binaryValue(start: number, end: number): unknown {
-    const text = this.utf8(start, end)
+    const text = strictUtf8(this.buf, start, end)
     if (
       text === undefined ||
       (end - start <= MAX_WELL_KNOWN && FIRST[this.buf[start]!] === 1 && WELL_KNOWN_ATOMS.has(text))

@@ -34,6 +34,15 @@ export class NodeRef {
 export const localNode: NodeRef = new NodeRef('nonode@nohost', 0, 0)
 
 /**
+ * New node identities one source of terms (one peer's connection) has brought in and that are
+ * still alive: the decoder refuses more than `max` (see its `nodeBudget` option).
+ */
+export interface NodeBudget {
+  live: number
+  readonly max: number
+}
+
+/**
  * Remote node identities by `creation/name`, held weakly. Why: a peer can name any number of
  * nodes in the pids it sends; the table must hold only identities something still refers to
  * (a pid, a ref, a connection), as the BEAM frees an unused node entry, so that what one peer
@@ -42,23 +51,32 @@ export const localNode: NodeRef = new NodeRef('nonode@nohost', 0, 0)
 const remoteNodes = new Map<string, WeakRef<NodeRef>>()
 let nextIndex = 1
 
+/** What to undo when an identity is released: its table slot, and what its budget paid. */
+interface Held {
+  readonly key: string
+  readonly budget: NodeBudget | undefined
+}
+
 // Why check deref() before deleting: the slot may already hold a newer identity for the key.
-const registry = new FinalizationRegistry<string>((key) => {
+const registry = new FinalizationRegistry<Held>(({ key, budget }) => {
   if (remoteNodes.get(key)?.deref() === undefined) remoteNodes.delete(key)
+  if (budget !== undefined) budget.live--
 })
 
 /**
  * The interned `NodeRef` for a node name and creation. The local node's own name resolves to
- * {@link localNode} when the creation matches.
+ * {@link localNode} when the creation matches. A new identity is charged to `budget` (if given)
+ * until it is released.
  */
-export function nodeRef(name: string, creation: number): NodeRef {
+export function nodeRef(name: string, creation: number, budget?: NodeBudget): NodeRef {
   if (name === localNode.name && creation === localNode.creation) return localNode
   const key = `${creation}/${name}`
   let ref = remoteNodes.get(key)?.deref()
   if (ref === undefined) {
     ref = new NodeRef(name, creation, nextIndex++)
     remoteNodes.set(key, new WeakRef(ref))
-    registry.register(ref, key)
+    if (budget !== undefined) budget.live++
+    registry.register(ref, { key, budget })
   }
   return ref
 }
