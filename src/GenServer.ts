@@ -260,9 +260,9 @@ function startOp<M extends Module>(
  * Starts a server linked to the caller and waits until its `init` has returned (G-s1). Returns
  * `['ok', pid]`, `'ignore'`, or `['error', reason]` (`['already_started', pid]` for a taken
  * name). If `init` fails, the linked caller gets the exit signal too (as on the BEAM). `arg` is
- * copied into the server as a message is (the README's term model). Must be
- * called from inside a process (the link needs an owner): outside one it throws
- * `ERR_BEAMISH_NOT_IN_PROCESS`; use {@link start} from plain async code.
+ * copied into the server as a message is (the README's term model). Must be called from
+ * inside a process (the link needs an owner): outside one it throws `ERR_BEAMISH_NOT_IN_PROCESS`;
+ * use {@link start} from plain async code.
  *
  * @example
  * ```ts

@@ -34,7 +34,6 @@ import { badArg, checkKeys } from './internal/errors.ts'
 import { inspect } from './internal/format.ts'
 import {
   consoleHandler,
-  enabled,
   formatEvent,
   type Handler,
   LEVEL_OF,
@@ -46,6 +45,7 @@ import {
   setProcessMetadata,
   state,
   type Threshold,
+  wouldLog,
 } from './internal/logger.ts'
 import { currentProc, self as selfProc } from './internal/runtime/proc.ts'
 
@@ -67,29 +67,23 @@ export interface Options {
 
 const OPTIONS: readonly (keyof Options)[] = ['level', 'handleSaslReports', 'truncate']
 
-const LEVEL_NAMES = `${[...LEVELS, 'warn'].map((l) => `'${l}'`).join(', ')}`
+const LEVEL_NAMES = [...LEVELS, 'warn'].map((l) => `'${l}'`).join(', ')
 
-/** A level argument as the level it means (`'warn'` is `'warning'`); a coded error otherwise. */
-function eventLevel(level: unknown, caller: Function): Level {
+/**
+ * A level argument as the level it means (`'warn'` is `'warning'`); a coded error otherwise,
+ * which lists the level names and then `also`.
+ */
+function eventLevel(level: unknown, caller: Function, also = ''): Level {
   const l = typeof level === 'string' ? LEVEL_OF.get(level) : undefined
   if (l === undefined) {
-    throw badArg(`a log level (one of ${LEVEL_NAMES})`, level, caller, 'ERR_BEAMISH_INVALID_OPTION')
+    throw badArg(`a log level (one of ${LEVEL_NAMES}${also})`, level, caller, 'ERR_BEAMISH_INVALID_OPTION')
   }
   return l
 }
 
+/** A minimum level argument: an event level, `'all'` or `'none'`. */
 function threshold(level: unknown, caller: Function): Threshold {
-  if (level === 'all' || level === 'none') return level
-  const l = typeof level === 'string' ? LEVEL_OF.get(level) : undefined
-  if (l === undefined) {
-    throw badArg(
-      `a log level (one of ${LEVEL_NAMES}, 'all', 'none')`,
-      level,
-      caller,
-      'ERR_BEAMISH_INVALID_OPTION',
-    )
-  }
-  return l
+  return level === 'all' || level === 'none' ? level : eventLevel(level, caller, ", 'all', 'none'")
 }
 
 function isPlainObject(x: unknown): boolean {
@@ -213,16 +207,14 @@ export function metadata(kv?: Metadata): Record<string, unknown> | undefined {
 }
 
 /**
- * Logs at `level` unless the level filters it out, in which case neither the message nor the
- * metadata is looked at (a function message is not called).
+ * Logs at `level` unless no handler would get the event (the level filters it out, or there are
+ * no handlers), in which case neither the message nor the metadata is looked at (a function
+ * message is not called).
  */
 function emit(level: Level, message: unknown, meta: Metadata | null | undefined, caller: Function): void {
-  if (!enabled(level) || state.handlers.size === 0) return
-  let m: Metadata | undefined
-  if (meta !== undefined && meta !== null) {
-    if (!isPlainObject(meta)) throw badArg('metadata (an object of key-values)', meta, caller)
-    m = meta
-  }
+  if (!wouldLog(level, false)) return
+  const m = meta ?? undefined
+  if (m !== undefined && !isPlainObject(m)) throw badArg('metadata (an object of key-values)', m, caller)
   if (typeof message === 'function') message = message()
   log(level, typeof message === 'string' ? message : inspect(message), m)
 }

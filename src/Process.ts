@@ -35,6 +35,7 @@
 import { badArg, ExitError } from './internal/errors.ts'
 import { P } from './internal/pattern.ts'
 import { copyArgs } from './internal/runtime/copy.ts'
+import { hibernateOp } from './internal/runtime/hibernate.ts'
 import { info as infoOf, type ProcessInfo } from './internal/runtime/info.ts'
 import { isLiteral } from './internal/runtime/match.ts'
 import { checkMonitorTarget } from './internal/runtime/monitors.ts'
@@ -44,7 +45,6 @@ import { After, Clause, checkTimeout, type Receive, type ResultOf } from './inte
 import {
   anyReceive,
   cachedReceive,
-  hibernateOp,
   literalReceive,
   makeReceive,
   makeSingle,
@@ -756,7 +756,7 @@ export function get(key?: unknown, fallback?: unknown): unknown {
  */
 function deleteKey(key: unknown): unknown {
   const d = selfProc(deleteKey).ext?.dict
-  if (d === undefined || d === null || !d.has(key)) return undefined
+  if (d === undefined || d === null) return undefined
   const old = d.get(key)
   d.delete(key)
   return old

@@ -70,7 +70,7 @@
  */
 
 import * as GenServer from './GenServer.ts'
-import { badArg, createError } from './internal/errors.ts'
+import { badArg, badOption, bullets, createError, oneOf } from './internal/errors.ts'
 import { inspect } from './internal/format.ts'
 import type { ViaModule } from './internal/gen.ts'
 import type { StartResult } from './internal/procLib.ts'
@@ -114,14 +114,10 @@ export interface StartOptions {
 
 const START_KEYS = ['keys', 'name', 'partitions', 'listeners', 'meta', 'compressed']
 
-function invalid(what: string, got: unknown, caller: Function): Error {
-  return createError('ERR_BEAMISH_INVALID_OPTION', `${what}\n\nGot: ${inspect(got)}`, caller)
-}
-
 function checkStart(opts: unknown, caller: Function) {
   if (typeof opts !== 'object' || opts === null || Array.isArray(opts)) {
-    throw invalid(
-      'expected the registry options to be an object: { keys, name, partitions?, listeners?, meta? }',
+    throw badOption(
+      'registry options to be an object: { keys, name, partitions?, listeners?, meta? }',
       opts,
       caller,
     )
@@ -129,36 +125,32 @@ function checkStart(opts: unknown, caller: Function) {
   const o = opts as Partial<StartOptions>
   for (const k of Object.keys(o)) {
     if (!START_KEYS.includes(k)) {
-      throw invalid(
-        `unknown Registry option ${JSON.stringify(k)}. The valid options are:\n\n${START_KEYS.map((x) => `  * ${x}`).join('\n')}`,
-        k,
+      throw createError(
+        'ERR_BEAMISH_INVALID_OPTION',
+        `unknown Registry option ${JSON.stringify(k)}. The valid options are:\n\n${bullets(START_KEYS)}\n\nGot: ${inspect(k)}`,
         caller,
       )
     }
   }
   if (o.keys !== 'unique' && o.keys !== 'duplicate') {
-    throw invalid(
-      "expected the keys option to be one of the following:\n\n  * 'unique'\n  * 'duplicate'",
-      o.keys,
-      caller,
-    )
+    throw oneOf('keys', ["'unique'", "'duplicate'"], o.keys, caller)
   }
   if (o.name === undefined)
-    throw invalid('expected the name option to be present: Registry.startLink({ keys, name })', o, caller)
+    throw badOption('name option to be present: Registry.startLink({ keys, name })', o, caller)
   if (typeof o.name !== 'string' || o.name.length === 0 || o.name === 'undefined') {
-    throw invalid(
-      'expected the name option to be a string (the registry and its process are named by it)',
+    throw badOption(
+      'name option to be a string (the registry and its process are named by it)',
       o.name,
       caller,
     )
   }
   const partitions = o.partitions ?? 1
   if (!Number.isInteger(partitions) || partitions < 1)
-    throw invalid('expected the partitions option to be a positive integer', partitions, caller)
+    throw badOption('partitions option to be a positive integer', partitions, caller)
   const listeners = o.listeners ?? []
   if (!Array.isArray(listeners) || !listeners.every((l) => typeof l === 'string')) {
-    throw invalid(
-      'expected the listeners option to be an array of registered process names (strings)',
+    throw badOption(
+      'listeners option to be an array of registered process names (strings)',
       listeners,
       caller,
     )
@@ -168,12 +160,12 @@ function checkStart(opts: unknown, caller: Function) {
   if (Array.isArray(m)) {
     for (const pair of m) {
       if (!Array.isArray(pair) || pair.length !== 2)
-        throw invalid('expected the meta option to be an object or [key, value] pairs', m, caller)
+        throw badOption('meta option to be an object or [key, value] pairs', m, caller)
       meta.set(pair[0], copyMessage(pair[1]))
     }
   } else if (typeof m === 'object' && m !== null) {
     for (const [k, v] of Object.entries(m)) meta.set(k, copyMessage(v))
-  } else throw invalid('expected the meta option to be an object or [key, value] pairs', m, caller)
+  } else throw badOption('meta option to be an object or [key, value] pairs', m, caller)
   return newTable(o.name, o.keys, partitions, [...listeners], meta)
 }
 
@@ -638,16 +630,17 @@ export function whereisName(name: readonly unknown[]): Pid | undefined {
  */
 export function send<M>(name: readonly unknown[], msg: M): M {
   const [registry, key] = viaKey(name, send)
-  const pids = reg.pidsOf(tableOf(registry, send), key)
-  if (pids.length !== 1) {
-    const found = pids.length === 0 ? 'no process is' : `${pids.length} entries are`
+  // The entries as `lookup` finds them, without copying the values: only the pid is used.
+  const entries = reg.storedEntries(tableOf(registry, send), key)
+  if (entries.length !== 1) {
+    const found = entries.length === 0 ? 'no process is' : `${entries.length} entries are`
     throw createError(
       'ERR_BEAMISH_BADARG',
       `Registry.send: ${found} registered under ${inspect(key)} in registry ${inspect(registry)}; expected exactly one`,
       send,
     )
   }
-  return sendMessage(pids[0]!, msg)
+  return sendMessage(entries[0]![0], msg)
 }
 
 /** The via module `via()` names: this module's three callbacks. */

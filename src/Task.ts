@@ -15,8 +15,9 @@
  * ```
  *
  * The work is a plain, `async` or generator function (or `[fn, args]`, run as `fn(...args)`
- * with `args` copied into the task as a message is), run in its own process. In an async process use `await Task.await(task)`; every blocking
- * function here returns an op that works with `yield*` and `await` alike.
+ * with `args` copied into the task as a message is), run in its own process. In an async
+ * process use `await Task.await(task)`; every blocking function here returns an op that works
+ * with `yield*` and `await` alike.
  *
  * ## async and await
  *

@@ -63,13 +63,13 @@
 import * as net from 'node:net'
 import { badArg, createError } from './internal/errors.ts'
 import { Op } from './internal/runtime/op.ts'
-import type { Proc } from './internal/runtime/proc.ts'
+import { type Proc, self } from './internal/runtime/proc.ts'
 import type { Receive } from './internal/runtime/receive.ts'
 import { checkTimeout } from './internal/runtime/receive.ts'
 import { timers } from './internal/runtime/scheduler.ts'
 import { type Active, type Data, Socket, type SocketOptions } from './internal/tcp.ts'
 import { ListenSocket } from './internal/tcpListen.ts'
-import { checkSocketOptions, errnoAtom, owner } from './internal/tcpOptions.ts'
+import { checkSocketOptions, errnoAtom } from './internal/tcpOptions.ts'
 import { Pid } from './internal/term/pid.ts'
 
 export type { Active, Data, SocketOptions }
@@ -114,17 +114,15 @@ export function listen(
   const p = checkPort(port, listen)
   const o = checkSocketOptions(opts, listen, 'listen') as ListenOptions
   return new Op(function* () {
-    const proc = owner(listen)
+    const proc = self(listen)
     const r = yield new Promise((resolve) => {
       const server = net.createServer({ pauseOnConnect: true })
       server.once('error', (e) => resolve(['error', errnoAtom(e)]))
       server.listen({ port: p, host: o.host ?? '127.0.0.1', backlog: o.backlog ?? 511 }, () => {
         server.removeAllListeners('error')
-        // The owner died while we listened: the socket would be its, so it closes with it.
-        if (!proc.alive) {
-          server.close()
-          resolve(['error', 'closed'])
-        } else resolve(['ok', new ListenSocket(server, proc, o)])
+        // An owner that died meanwhile has its listener closed at once, as its exit would have.
+        const l = new ListenSocket(server, proc, o)
+        resolve(l.closed ? ['error', 'closed'] : ['ok', l])
       })
     })
     return r as readonly ['ok', ListenSocket] | readonly ['error', string]
@@ -150,7 +148,7 @@ export function accept(
     throw badArg('a listening socket from Tcp.listen', listener, accept)
   const t = checkTimeout(timeout, accept)
   return new Op(function* () {
-    return (yield listener.accept(owner(accept), t)) as readonly ['ok', Socket] | readonly ['error', string]
+    return (yield listener.accept(self(accept), t)) as readonly ['ok', Socket] | readonly ['error', string]
   })
 }
 
@@ -178,7 +176,7 @@ export function connect(
   const o = checkSocketOptions(opts, connect, 'connect')
   const t = checkTimeout(timeout, connect)
   return new Op(function* () {
-    const proc = owner(connect)
+    const proc = self(connect)
     const r = yield new Promise((resolve) => {
       const raw = net.connect({ host, port: p })
       raw.pause()
@@ -197,10 +195,9 @@ export function connect(
       raw.once('connect', () => {
         if (timer !== null) timers.cancel(timer)
         raw.removeAllListeners('error')
-        if (!proc.alive) {
-          raw.destroy()
-          resolve(['error', 'closed'])
-        } else resolve(['ok', new Socket(raw, proc, o)])
+        // An owner that died meanwhile has its socket closed at once, as its exit would have.
+        const sock = new Socket(raw, proc, o)
+        resolve(sock.closed ? ['error', 'closed'] : ['ok', sock])
       })
     })
     return r as readonly ['ok', Socket] | readonly ['error', string]
@@ -299,7 +296,7 @@ export function controllingProcess(
   if (!(socket instanceof Socket) && !(socket instanceof ListenSocket))
     throw badArg('a socket', socket, controllingProcess)
   if (!(pid instanceof Pid)) throw badArg('a pid', pid, controllingProcess)
-  const me = owner(controllingProcess)
+  const me = self(controllingProcess)
   // gen_tcp's order, checked on OTP 25: closed first, then "already the owner", then not_owner.
   if (socket.closed) return ['error', 'closed']
   const target = pid.proc as Proc | null

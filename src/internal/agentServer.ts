@@ -1,7 +1,7 @@
 import { createError } from './errors.ts'
 import { inspect } from './format.ts'
 import type { Module } from './genServer.ts'
-import { blocks, callIn, settle, startIn } from './runtime/callbacks.ts'
+import { blocks, callIn, settle } from './runtime/callbacks.ts'
 import { currentProc } from './runtime/proc.ts'
 
 /**
@@ -27,13 +27,13 @@ export function checkFun(f: unknown, caller: Function): AgentFun {
 
 /**
  * Runs an agent function with `extra` (the state, or nothing for the initial one) before its
- * args; the initial one, called once, as `startIn` calls it (see callbacks.ts).
+ * args. The initial one needs nothing more: `init` runs in the agent's async context already
+ * (the GenServer loop calls every `init` with `startIn`), and so does what it calls.
  */
 function run(f: AgentFun, extra: readonly unknown[]): unknown {
   const p = currentProc()!
-  const call = extra.length === 0 ? startIn : callIn
-  if (typeof f === 'function') return call(p, f, undefined, extra)
-  return call(p, f[0], undefined, [...extra, ...f[1]])
+  if (typeof f === 'function') return callIn(p, f, undefined, extra)
+  return callIn(p, f[0], undefined, [...extra, ...f[1]])
 }
 
 /**

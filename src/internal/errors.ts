@@ -81,7 +81,7 @@ export class ProcessTerminated extends Error {
 }
 
 /** `valid` as Elixir lists options in its errors: one `  * v` line each. */
-function bullets(valid: readonly string[]): string {
+export function bullets(valid: readonly string[]): string {
   return valid.map((v) => `  * ${v}`).join('\n')
 }
 

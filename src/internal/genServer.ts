@@ -4,7 +4,6 @@ import { type From, type Name, registerName, reply, unregisterName } from './gen
 import {
   BlockingTerminate,
   moduleName,
-  NONE,
   procLabel,
   StopSignal,
   stopServer,
@@ -46,25 +45,39 @@ export interface Status {
   readonly reason?: unknown
 }
 
-const TIMEOUT = Symbol('timeout')
+/** No `handleContinue` pending. */
+const NO_CONTINUE = Symbol('no continue')
 
 /** Milliseconds; -1 = infinity. */
 type Timeout = number
 
-/** What a result's extra element asks for next: a timeout, or a `handleContinue`. */
+/** What a result's extra element asks for next: the idle timeout, and a `handleContinue` first. */
 interface Next {
   timeout: Timeout
   cont: unknown
 }
 
+/**
+ * Reads a result's extra element (`undefined` when it has none) into `next`, as gen_server does:
+ * every result sets the timeout the server waits for its next message with (-1: none, also for
+ * `'infinity'`, `'hibernate'` and `['continue', c]`). False when the element is none of those.
+ */
 function parseExtra(extra: unknown, next: Next): boolean {
-  if (extra === undefined || extra === 'infinity' || extra === Number.POSITIVE_INFINITY) return true
-  if (extra === 'hibernate') return true
+  if (
+    extra === undefined ||
+    extra === 'infinity' ||
+    extra === Number.POSITIVE_INFINITY ||
+    extra === 'hibernate'
+  ) {
+    next.timeout = -1
+    return true
+  }
   if (typeof extra === 'number' && Number.isInteger(extra) && extra >= 0) {
     next.timeout = extra
     return true
   }
   if (Array.isArray(extra) && extra.length === 2 && extra[0] === 'continue') {
+    next.timeout = -1
     next.cont = extra[1]
     return true
   }
@@ -85,7 +98,7 @@ export function* serverMain(ctx: StartCtx, mod: Module, arg: unknown, name: Name
     }
   }
   const parent = ctx.parent
-  const next: Next = { timeout: -1, cont: NONE }
+  const next: Next = { timeout: -1, cont: NO_CONTINUE }
   let r: unknown
   try {
     try {
@@ -103,7 +116,7 @@ export function* serverMain(ctx: StartCtx, mod: Module, arg: unknown, name: Name
     exitWith(reason)
   }
   let state: unknown
-  if (Array.isArray(r) && r[0] === 'ok' && (r.length === 2 || (r.length === 3 && parseExtra(r[2], next)))) {
+  if (Array.isArray(r) && r[0] === 'ok' && (r.length === 2 || r.length === 3) && parseExtra(r[2], next)) {
     state = r[1]
   } else if (r === 'ignore') {
     unregisterName(name, p.pid)
@@ -132,7 +145,11 @@ export function* serverMain(ctx: StartCtx, mod: Module, arg: unknown, name: Name
  */
 class ServerLoop implements Reactor, Next {
   private state: unknown
-  private lastMsg: unknown = NONE
+  /**
+   * The message being handled (`['continue', c]` while a `handleContinue` runs), set before any
+   * callback runs: the last message a crash report names.
+   */
+  private lastMsg: unknown
   /** The receive for the next message; one for the server's whole life (no per-receive state). */
   private readonly anyOp = new ReceiveOp(null, null, -1, null, -1)
   // Decided once: `instanceof AsyncFunction` on every message showed up in call profiles.
@@ -144,14 +161,13 @@ class ServerLoop implements Reactor, Next {
   private readonly mod: Module
   private readonly parent: Pid | null
   private readonly name: Name | undefined
-  /** The pending timeout and continue (Next), set by the last callback's result. */
+  /**
+   * What the last callback's result asked for (Next): the timeout to wait for the next message
+   * with, and a continue to run first. A system message changes neither: the server goes back
+   * to waiting with the same timeout (gen_server's `system_continue`).
+   */
   timeout: Timeout
   cont: unknown
-  /**
-   * The idle timeout the server waits with now (-1: none). Why kept: a system message does not
-   * cancel it; gen_server re-enters its loop with the same timeout after one.
-   */
-  private idle: Timeout = -1
 
   constructor(p: Proc, mod: Module, state: unknown, parent: Pid | null, name: Name | undefined, next: Next) {
     this.p = p
@@ -172,25 +188,18 @@ class ServerLoop implements Reactor, Next {
         const slow = this.handle(input)
         if (slow !== undefined) return slow
       }
-      while (this.cont !== NONE) {
+      while (this.cont !== NO_CONTINUE) {
         const c = this.cont
-        this.cont = NONE
+        this.cont = NO_CONTINUE
         this.lastMsg = ['continue', c]
-        if (this.mod.handleContinue === undefined) throw new ExitError('undef')
-        let r: unknown
-        try {
-          r = callIn(this.p, this.mod.handleContinue, this.mod, [c, this.state])
-        } catch (e) {
-          r = thrownReturn(e)
-        }
+        const hc = this.mod.handleContinue
+        if (hc === undefined) throw new ExitError('undef')
+        const r = this.invoke2(hc, hc instanceof AsyncFunction, c, this.state)
         if (blocks(r)) return this.slow(r, undefined)
         this.noreply(r)
       }
       const t = this.timeout
-      this.idle = t
-      if (t < 0) return this.anyOp
-      this.timeout = -1
-      return new ReceiveOp(null, null, t, timeoutMsg, -1)
+      return t < 0 ? this.anyOp : new ReceiveOp(null, null, t, timeoutMsg, -1)
     } catch (e) {
       return this.crash(e)
     }
@@ -200,7 +209,7 @@ class ServerLoop implements Reactor, Next {
   private handle(msg: unknown): Generator<unknown, unknown, unknown> | undefined {
     const { p, mod, name } = this
     // The whole message, as a crash report names it (`{:"$gen_cast", x}`, a call's client).
-    this.lastMsg = msg === TIMEOUT ? 'timeout' : msg
+    this.lastMsg = msg
     if (Array.isArray(msg)) {
       const tag = msg[0]
       if (tag === '$gen_call' && msg.length === 3 && Array.isArray(msg[1])) {
@@ -211,14 +220,7 @@ class ServerLoop implements Reactor, Next {
           )
         }
         const from = msg[1] as unknown as From
-        let r: unknown
-        try {
-          r = this.hcAsync
-            ? callIn(p, hc, mod, [msg[2], from, this.state])
-            : hc.call(mod, msg[2], from, this.state)
-        } catch (e) {
-          r = thrownReturn(e)
-        }
+        const r = this.invoke3(hc, this.hcAsync, msg[2], from, this.state)
         if (blocks(r)) return this.slow(r, from)
         this.callResult(r, from)
         return undefined
@@ -230,20 +232,13 @@ class ServerLoop implements Reactor, Next {
             `attempted to cast GenServer ${procLabel(p, name)} but no handleCast callback was provided`,
           )
         }
-        let r: unknown
-        try {
-          r = this.castAsync ? callIn(p, hc, mod, [msg[1], this.state]) : hc.call(mod, msg[1], this.state)
-        } catch (e) {
-          r = thrownReturn(e)
-        }
+        const r = this.invoke2(hc, this.castAsync, msg[1], this.state)
         if (blocks(r)) return this.slow(r, undefined)
         this.noreply(r)
         return undefined
       }
       if (tag === 'system' && msg.length === 3 && Array.isArray(msg[1])) {
         this.state = system(p, mod, msg[1] as unknown as From, msg[2], this.state, name)
-        // The server goes back to waiting with the timeout it had (gen_server's system_continue).
-        this.timeout = this.idle
         return undefined
       }
       if (tag === 'EXIT' && msg.length === 3 && msg[1] === this.parent) {
@@ -252,27 +247,45 @@ class ServerLoop implements Reactor, Next {
         stopServer(p, mod, msg[2], this.state, msg, name)
       }
     }
-    const info = msg === TIMEOUT ? 'timeout' : msg
     const hi = mod.handleInfo
     if (hi === undefined) {
       log(
         'error',
-        `${moduleName(mod)} ${procLabel(p, name)} received unexpected message in handleInfo: ${inspect(info)}`,
+        `${moduleName(mod)} ${procLabel(p, name)} received unexpected message in handleInfo: ${inspect(msg)}`,
         {
           pid: p.pid,
         },
       )
+      // As Elixir's default handleInfo returning `{:noreply, state}`: no timeout.
+      this.timeout = -1
       return undefined
     }
-    let r: unknown
-    try {
-      r = this.infoAsync ? callIn(p, hi, mod, [info, this.state]) : hi.call(mod, info, this.state)
-    } catch (e) {
-      r = thrownReturn(e)
-    }
+    const r = this.invoke2(hi, this.infoAsync, msg, this.state)
     if (blocks(r)) return this.slow(r, undefined)
     this.noreply(r)
     return undefined
+  }
+
+  /**
+   * Calls a two-argument callback (cast, info, continue) as gen_server does: an async one in the
+   * process's async context (callIn), and a thrown value that is no error taken as what it
+   * returned (thrownReturn). Why fixed arities and no arguments array: these run per message.
+   */
+  private invoke2(fn: Function, isAsync: boolean, a: unknown, b: unknown): unknown {
+    try {
+      return isAsync ? callIn(this.p, fn, this.mod, [a, b]) : fn.call(this.mod, a, b)
+    } catch (e) {
+      return thrownReturn(e)
+    }
+  }
+
+  /** {@link invoke2} for `handleCall`. */
+  private invoke3(fn: Function, isAsync: boolean, a: unknown, b: unknown, c: unknown): unknown {
+    try {
+      return isAsync ? callIn(this.p, fn, this.mod, [a, b, c]) : fn.call(this.mod, a, b, c)
+    } catch (e) {
+      return thrownReturn(e)
+    }
   }
 
   /**
@@ -299,12 +312,12 @@ class ServerLoop implements Reactor, Next {
   private callResult(r: unknown, from: From): void {
     if (Array.isArray(r)) {
       const tag = r[0]
-      if (tag === 'reply' && (r.length === 3 || (r.length === 4 && parseExtra(r[3], this)))) {
+      if (tag === 'reply' && (r.length === 3 || r.length === 4) && parseExtra(r[3], this)) {
         reply(from, r[1])
         this.state = r[2]
         return
       }
-      if (tag === 'noreply' && (r.length === 2 || (r.length === 3 && parseExtra(r[2], this)))) {
+      if (tag === 'noreply' && (r.length === 2 || r.length === 3) && parseExtra(r[2], this)) {
         this.state = r[1]
         return
       }
@@ -319,7 +332,7 @@ class ServerLoop implements Reactor, Next {
   /** Applies a `noreply`-family result (cast, info, continue); stops on `stop` or a bad return. */
   private noreply(r: unknown): void {
     if (Array.isArray(r)) {
-      if (r[0] === 'noreply' && (r.length === 2 || (r.length === 3 && parseExtra(r[2], this)))) {
+      if (r[0] === 'noreply' && (r.length === 2 || r.length === 3) && parseExtra(r[2], this)) {
         this.state = r[1]
         return
       }
@@ -348,6 +361,7 @@ class ServerLoop implements Reactor, Next {
   }
 }
 
-const timeoutMsg = (): unknown => TIMEOUT
+/** The idle timeout's message: the string `'timeout'`, as gen_server's is the atom (to handleInfo). */
+const timeoutMsg = (): unknown => 'timeout'
 
 export { moduleName } from './genServerStop.ts'

@@ -6,6 +6,14 @@ import type { Proc } from './runtime/proc.ts'
 import { Pid } from './term/pid.ts'
 
 /**
+ * How gen_server's and supervisor's reports name a registered process: a local name as it is,
+ * the term inside `{ via, key }` (its key) or `{ global }`.
+ */
+export function reportName(name: Name): string {
+  return typeof name === 'string' ? name : inspect('via' in name ? name.key : name.global)
+}
+
+/**
  * The error report of a GenServer that stops abnormally, in Elixir's words:
  *
  *     GenServer #PID<0.108.0> terminating
@@ -21,15 +29,9 @@ export function reportTermination(
   name: Name | undefined,
   reason: unknown,
   state: unknown,
-  last: [unknown] | undefined,
+  last: unknown,
 ): void {
-  // gen_server names the server by its registered name, or the term inside {via, …}/{global, …}.
-  const who =
-    typeof name === 'string'
-      ? name
-      : name === undefined
-        ? String(p.pid)
-        : inspect('via' in name ? name.key : name.global)
+  const who = name === undefined ? String(p.pid) : reportName(name)
   let shown = state
   try {
     if (mod.formatStatus) shown = mod.formatStatus({ state, reason }).state
@@ -38,15 +40,10 @@ export function reportTermination(
   }
   const lines = [`GenServer ${who} terminating`, formatReason(reason, 'stop')]
   let client: Pid | undefined
-  if (last !== undefined) {
-    const m = last[0]
-    if (Array.isArray(m) && m[0] === '$gen_call' && Array.isArray(m[1]) && m[1][0] instanceof Pid) {
-      client = m[1][0]
-      lines.push(`Last message (from ${client}): ${inspect(m[2])}`)
-    } else if (Array.isArray(m) && m[0] === '$gen_cast')
-      lines.push(`Last message: ${inspect(['$gen_cast', m[1]])}`)
-    else lines.push(`Last message: ${inspect(m)}`)
-  }
+  if (Array.isArray(last) && last[0] === '$gen_call' && Array.isArray(last[1]) && last[1][0] instanceof Pid) {
+    client = last[1][0]
+    lines.push(`Last message (from ${client}): ${inspect(last[2])}`)
+  } else lines.push(`Last message: ${inspect(last)}`)
   lines.push(`State: ${inspect(shown)}`)
   if (client !== undefined) {
     const where = !client.isLocal
@@ -65,7 +62,7 @@ export function reportTermination(
       name: who,
       reason,
       state: shown,
-      lastMessage: last?.[0],
+      lastMessage: last,
     },
   )
 }

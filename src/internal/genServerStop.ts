@@ -14,8 +14,6 @@ import { abnormal, crashReason } from './runtime/signals.ts'
  * runtime/callbacks.ts.
  */
 
-/** No message yet (the last message a crash report names). */
-export const NONE = Symbol('none')
 /** How messages and reports name a callback module: its `name`, its class's name, or GenServer. */
 export function moduleName(mod: Module): string {
   if (typeof mod.name === 'string' && mod.name !== '') return mod.name
@@ -61,8 +59,7 @@ export class BlockingTerminate {
       finalReason = crashReason(e, p)
       if (p.ext !== null) p.ext.crash = undefined
     }
-    if (this.pending !== undefined) reply(this.pending[0], this.pending[1])
-    return endStop(p, mod, finalReason, this.state, this.lastMsg, name)
+    return endStop(p, mod, finalReason, this.state, this.lastMsg, name, this.pending)
   }
 }
 
@@ -95,8 +92,7 @@ export function stopServer(
     }
     if (blocks(r)) throw new BlockingTerminate(r as PromiseLike<unknown>, reason, state, lastMsg, pending)
   }
-  if (pending !== undefined) reply(pending[0], pending[1])
-  return endStop(p, mod, finalReason, state, lastMsg, name)
+  return endStop(p, mod, finalReason, state, lastMsg, name, pending)
 }
 
 /**
@@ -104,11 +100,14 @@ export function stopServer(
  * an exit (`throw ['reply', x, state]`) is the callback's return; anything else is rethrown.
  */
 export function thrownReturn(e: unknown): unknown {
-  if (e instanceof Error || e instanceof BlockingTerminate) throw e
+  if (e instanceof Error) throw e
   return e
 }
 
-/** The end of every stop: release the name, report an abnormal reason, exit. */
+/**
+ * The end of every stop, once `terminate` has run: send the pending reply, release the name,
+ * report an abnormal reason, exit.
+ */
 function endStop(
   p: Proc,
   mod: Module,
@@ -116,10 +115,11 @@ function endStop(
   state: unknown,
   lastMsg: unknown,
   name: Name | undefined,
+  pending: PendingReply | undefined,
 ): never {
+  if (pending !== undefined) reply(pending[0], pending[1])
   unregisterName(name, p.pid)
-  if (abnormal(finalReason))
-    reportTermination(p, mod, name, finalReason, state, lastMsg === NONE ? undefined : [lastMsg])
+  if (abnormal(finalReason)) reportTermination(p, mod, name, finalReason, state, lastMsg)
   throw new StopSignal(finalReason)
 }
 
@@ -165,7 +165,8 @@ export function procLabel(p: Proc, name: Name | undefined): string {
   return typeof name === 'string' ? name : String(p.pid)
 }
 
-export function serverLabel(p: Proc, mod: Module, name: Name | undefined): string {
+/** How `getStatus` names a server: its name (a via or global one inspected), else `Module pid`. */
+function serverLabel(p: Proc, mod: Module, name: Name | undefined): string {
   if (typeof name === 'string') return name
   if (name !== undefined) return inspect(name)
   return `${moduleName(mod)} ${p.pid}`

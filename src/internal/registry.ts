@@ -200,43 +200,43 @@ export function unregisterMatch(
   return 'ok'
 }
 
+/** A bucket's entries in registration order, appended to `out`, values as the table holds them. */
+function bucketEntries(b: Bucket | undefined, out: [Pid, unknown][]): [Pid, unknown][] {
+  if (b !== undefined) for (let e = b.head; e !== null; e = e.next) out.push([e.pid, e.value])
+  return out
+}
+
 /**
- * A bucket's entries in registration order (appended to `out`), each value a copy: what a read
- * hands out is the reader's own, as an ETS lookup copies (copying a primitive costs nothing).
+ * Each entry's value replaced by a copy, in place: what a read hands out is the reader's own, as
+ * an ETS lookup copies (copying a primitive costs nothing).
  */
-function bucketEntries(b: Bucket | undefined, out: RegEntry[]): RegEntry[] {
-  if (b !== undefined) for (let e = b.head; e !== null; e = e.next) out.push([e.pid, copyMessage(e.value)])
+function copied(entries: [Pid, unknown][]): RegEntry[] {
+  for (const e of entries) e[1] = copyMessage(e[1])
+  return entries
+}
+
+/**
+ * The `[pid, value]` entries under `key` with the table's own values: for a read that hands out
+ * no value (`Registry.send`'s pid); every other read copies them (`lookup`).
+ */
+export function storedEntries(t: RegistryTable, key: unknown): [Pid, unknown][] {
+  if (t.kind === 'unique') {
+    const e: Entry | undefined = t.partitions[hashKey(key, t.partitions.length)]!.unique.get(key)
+    return e === undefined ? [] : [[e.pid, e.value]]
+  }
+  const out: [Pid, unknown][] = []
+  for (const pt of t.partitions) bucketEntries(pt.dup.get(key), out)
   return out
 }
 
 /** `lookup`: `[pid, value]` pairs under `key`, values copied; a dead owner may still show until cleanup (RG3). */
 export function lookup(t: RegistryTable, key: unknown): RegEntry[] {
-  if (t.kind === 'unique') {
-    const e: Entry | undefined = t.partitions[hashKey(key, t.partitions.length)]!.unique.get(key)
-    return e === undefined ? [] : [[e.pid, copyMessage(e.value)]]
-  }
-  const out: RegEntry[] = []
-  for (const pt of t.partitions) bucketEntries(pt.dup.get(key), out)
-  return out
+  return copied(storedEntries(t, key))
 }
 
-/** The pids under `key` (what `lookup` gives, without copying the values). */
-export function pidsOf(t: RegistryTable, key: unknown): Pid[] {
-  if (t.kind === 'unique') {
-    const e: Entry | undefined = t.partitions[hashKey(key, t.partitions.length)]!.unique.get(key)
-    return e === undefined ? [] : [e.pid]
-  }
-  const out: Pid[] = []
-  for (const pt of t.partitions) {
-    const b = pt.dup.get(key)
-    if (b !== undefined) for (let e = b.head; e !== null; e = e.next) out.push(e.pid)
-  }
-  return out
-}
-
-/** The entries of a duplicate registry's partition under `key`. */
+/** The entries of a duplicate registry's partition under `key`, values copied. */
 export function partitionEntries(pt: Partition, key: unknown): RegEntry[] {
-  return bucketEntries(pt.dup.get(key), [])
+  return copied(bucketEntries(pt.dup.get(key), []))
 }
 
 /** The entries of each partition under `key` (one array per partition that has any). */
@@ -247,7 +247,7 @@ export function lookupByPartition(t: RegistryTable, key: unknown): RegEntry[][] 
   }
   const out: RegEntry[][] = []
   for (const pt of t.partitions) {
-    const es = bucketEntries(pt.dup.get(key), [])
+    const es = partitionEntries(pt, key)
     if (es.length > 0) out.push(es)
   }
   return out
@@ -259,6 +259,8 @@ export function whereis(t: RegistryTable, key: unknown): Pid | undefined {
   return e !== undefined && alive(e.pid) ? e.pid : undefined
 }
 
+// `match` and `countMatch` test copies: the pattern (a `P.when`) and the guard are user code, and
+// see what `lookup` would give, never the table's own values.
 export function match(t: RegistryTable, key: unknown, m: (v: unknown) => boolean): RegEntry[] {
   return lookup(t, key).filter(([, v]) => m(v))
 }

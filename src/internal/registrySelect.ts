@@ -84,6 +84,7 @@ function forEachMatch(
   spec: readonly Compiled[],
   each: (c: Compiled, e: SelectEntry) => void,
 ) {
+  if (spec.length === 0) return
   const visit = (key: unknown, pid: Pid, value: unknown) => {
     let entry: SelectEntry | null = null
     for (const c of spec) {
@@ -109,16 +110,15 @@ function result(c: Compiled, entry: SelectEntry): unknown {
 /** `select`: the body's result for every entry a clause accepts. */
 export function select(t: RegistryTable, spec: readonly Compiled[]): unknown[] {
   const out: unknown[] = []
-  if (spec.length > 0) forEachMatch(t, spec, (c, e) => out.push(result(c, e)))
+  forEachMatch(t, spec, (c, e) => out.push(result(c, e)))
   return out
 }
 
 /** `countSelect`: how many entries a clause accepts with a body that gives `true`. */
 export function countSelect(t: RegistryTable, spec: readonly Compiled[]): number {
   let n = 0
-  if (spec.length > 0)
-    forEachMatch(t, spec, (c, e) => {
-      if (result(c, e) === true) n++
-    })
+  forEachMatch(t, spec, (c, e) => {
+    if (result(c, e) === true) n++
+  })
   return n
 }

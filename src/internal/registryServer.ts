@@ -46,16 +46,6 @@ export interface Partition {
 
 export type Kind = 'unique' | 'duplicate'
 
-export interface RegistryTable {
-  readonly name: string
-  readonly kind: Kind
-  readonly partitions: readonly Partition[]
-  readonly listeners: readonly string[]
-  /** Metadata (`meta`/`putMeta`): values stored as copies, and copied again on each read. */
-  readonly meta: KeyMap<unknown>
-  root: Proc | null
-}
-
 /** Running registries by name (Elixir's named ETS table per registry). */
 const tables = new Map<string, RegistryTable>()
 
@@ -73,15 +63,17 @@ export function tableOf(name: unknown, caller: Function): RegistryTable {
 }
 
 /**
- * Why a class: the table is the registry server's init argument, and `GenServer.startLink` copies
- * a plain-data init argument into the new process; a class instance is passed as it is (a
- * handle), so the server, its partitions and every reader share this one table.
+ * A registry's tables. Why a class: the table is the registry server's init argument, and
+ * `GenServer.startLink` copies a plain-data init argument into the new process; a class instance
+ * is passed as it is (a handle), so the server, its partitions and every reader share this one
+ * table.
  */
-class Table implements RegistryTable {
+export class RegistryTable {
   readonly name: string
   readonly kind: Kind
   readonly partitions: readonly Partition[]
   readonly listeners: readonly string[]
+  /** Metadata (`meta`/`putMeta`): values stored as copies, and copied again on each read. */
   readonly meta: KeyMap<unknown>
   root: Proc | null = null
   constructor(
@@ -110,7 +102,7 @@ export function newTable(
   for (let i = 0; i < partitions; i++) {
     parts.push({ index: i, server: null, unique: new KeyMap(), dup: new KeyMap(), pids: new Map(), size: 0 })
   }
-  return new Table(name, kind, parts, listeners, meta)
+  return new RegistryTable(name, kind, parts, listeners, meta)
 }
 
 /** Removes every entry of `pid` from the tables; what a partition does on its EXIT. */

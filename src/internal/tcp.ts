@@ -1,8 +1,9 @@
 import type * as net from 'node:net'
 import { StringDecoder } from 'node:string_decoder'
-import { EXITING, type Proc } from './runtime/proc.ts'
+import type { Proc } from './runtime/proc.ts'
 import { deliver, timers } from './runtime/scheduler.ts'
 import type { TimerEntry } from './runtime/timers.ts'
+import { errnoAtom } from './tcpOptions.ts'
 import { localNode } from './term/nodeRef.ts'
 import type { Pid } from './term/pid.ts'
 
@@ -50,18 +51,41 @@ const LINE_CAP = PASSIVE_HIGH_WATER
  */
 const CLOSE_STALL_MS = 5_000
 
-export abstract class Handle {
+/** What a process owns here (a socket, a listener, a wait in `accept`): released at its exit. */
+export interface Resource {
+  ownerExited(): void
+}
+
+/**
+ * Makes `r` a resource of `p`, released when `p` exits, like a port linked to its owner; an
+ * owner that has already exited (a `listen`, `connect` or `accept` that completed after its
+ * process died) releases it at once.
+ */
+export function own(p: Proc, r: Resource): void {
+  if (p.alive) (p.x().resources ??= new Set()).add(r)
+  else r.ownerExited()
+}
+
+/** Takes `r` off `p`'s resources (it was closed, or handed over). */
+export function disown(p: Proc, r: Resource): void {
+  p.ext?.resources?.delete(r)
+}
+
+/**
+ * A socket or a listener. Each subclass's constructor calls `own(owner, this)` once the handle
+ * can be closed: not here, where its fields are not set yet.
+ */
+export abstract class Handle implements Resource {
   readonly id = nextPortId++
   owner: Proc
   closed = false
   constructor(owner: Proc) {
     this.owner = owner
-    ;(owner.x().resources ??= new Set()).add(this)
   }
   setOwner(p: Proc): void {
-    this.owner.ext?.resources?.delete(this)
+    disown(this.owner, this)
     this.owner = p
-    ;(p.x().resources ??= new Set()).add(this)
+    own(p, this)
   }
   ownerExited(): void {
     this.close()
@@ -113,13 +137,14 @@ export class Socket extends Handle {
     raw.setNoDelay(true)
     raw.on('data', (chunk: Buffer) => this.onData(chunk))
     raw.on('end', () => this.onEnd())
-    raw.on('error', (e: NodeJS.ErrnoException) => {
-      const code = (e.code ?? 'einval').toLowerCase()
+    raw.on('error', (e) => {
+      const code = errnoAtom(e)
       // show_econnreset false (gen_tcp's default): a reset is a close; a failed write (epipe)
       // is a close too, as inet_drv reports every send error.
       if (code !== 'econnreset' && code !== 'epipe') this.error ??= code
     })
     raw.on('close', () => this.onEnd())
+    own(owner, this)
     this.flow()
   }
 
@@ -158,7 +183,7 @@ export class Socket extends Handle {
           if (piece === null) break
           continue
         }
-        if (this.owner.status < EXITING) deliver(this.owner, ['tcp', this, data])
+        if (this.owner.alive) deliver(this.owner, ['tcp', this, data])
         if (this.active === 'once') {
           this.active = false
           break
@@ -171,9 +196,7 @@ export class Socket extends Handle {
           if (piece === null) break
           continue
         }
-        this.waiter = null
-        if (w.timer !== null) timers.cancel(w.timer)
-        w.resolve(['ok', data])
+        this.answer(['ok', data])
         break
       } else break
     }
@@ -250,6 +273,14 @@ export class Socket extends Handle {
     return piece
   }
 
+  /** Answers the pending `recv` with `r`, its timer stopped. */
+  private answer(r: unknown): void {
+    const w = this.waiter!
+    this.waiter = null
+    if (w.timer !== null) timers.cancel(w.timer)
+    w.resolve(r)
+  }
+
   private onEnd(): void {
     if (this.eof) return
     this.eof = true
@@ -259,12 +290,8 @@ export class Socket extends Handle {
   /** Tells the waiting recv or the active owner that the connection ended, and closes. */
   private finishClosed(): void {
     const reason = this.error
-    if (this.waiter !== null) {
-      const w = this.waiter
-      this.waiter = null
-      if (w.timer !== null) timers.cancel(w.timer)
-      w.resolve(['error', reason ?? 'closed'])
-    } else if (this.owner.status < EXITING) {
+    if (this.waiter !== null) this.answer(['error', reason ?? 'closed'])
+    else if (this.owner.alive) {
       if (reason !== null) deliver(this.owner, ['tcp_error', this, reason])
       deliver(this.owner, ['tcp_closed', this])
     }
@@ -353,13 +380,8 @@ export class Socket extends Handle {
   close(): void {
     if (this.closed) return
     this.closed = true
-    this.owner.ext?.resources?.delete(this)
-    if (this.waiter !== null) {
-      const w = this.waiter
-      this.waiter = null
-      if (w.timer !== null) timers.cancel(w.timer)
-      w.resolve(['error', 'closed'])
-    }
+    disown(this.owner, this)
+    if (this.waiter !== null) this.answer(['error', 'closed'])
     this.buf = []
     this.bufBytes = 0
     this.decoder = null

@@ -1,11 +1,19 @@
-import { badArg, createError } from './errors.ts'
-import { type Proc, self } from './runtime/proc.ts'
+import { badArg, bullets, createError } from './errors.ts'
 import type { SocketOptions } from './tcp.ts'
 
 /** Checking what `Tcp.listen` / `Tcp.connect` are given, and inet's words for Node's errors. */
 
-const COMMON_OPTIONS = ['active', 'mode', 'packet']
-const LISTEN_OPTIONS = [...COMMON_OPTIONS, 'host', 'backlog']
+const CONNECT_OPTIONS = ['active', 'mode', 'packet']
+const LISTEN_OPTIONS = [...CONNECT_OPTIONS, 'host', 'backlog']
+
+/** Each option as the unknown-option error lists it: its name and the values it takes. */
+const OPTION_TEXT: Readonly<Record<string, string>> = {
+  active: "active (true | false | 'once')",
+  mode: "mode ('binary' | 'string')",
+  packet: "packet (0 | 'line')",
+  host: 'host (the address to bind)',
+  backlog: 'backlog (a non-negative integer)',
+}
 
 /**
  * Checks `Tcp.listen` / `Tcp.connect` options up front. `host` and `backlog` are listen-only:
@@ -17,13 +25,13 @@ export function checkSocketOptions(o: unknown, caller: Function, kind: 'listen' 
   if (typeof o !== 'object' || o === null)
     throw badArg('socket options to be an object', o, caller, 'ERR_BEAMISH_INVALID_OPTION')
   const opts = o as Record<string, unknown>
-  const valid = kind === 'listen' ? LISTEN_OPTIONS : COMMON_OPTIONS
+  const valid = kind === 'listen' ? LISTEN_OPTIONS : CONNECT_OPTIONS
   for (const k of Object.keys(opts)) {
     if (!valid.includes(k)) {
       const listenOnly = LISTEN_OPTIONS.includes(k) ? ` (${JSON.stringify(k)} is for Tcp.listen only)` : ''
       throw createError(
         'ERR_BEAMISH_INVALID_OPTION',
-        `unknown socket option ${JSON.stringify(k)}${listenOnly}. The valid options are:\n\n  * active (true | false | 'once')\n  * mode ('binary' | 'string')\n  * packet (0 | 'line')${kind === 'listen' ? '\n  * host (the address to bind)\n  * backlog (a non-negative integer)' : ''}\n\nGot: ${JSON.stringify(k)}`,
+        `unknown socket option ${JSON.stringify(k)}${listenOnly}. The valid options are:\n\n${bullets(valid.map((v) => OPTION_TEXT[v]!))}\n\nGot: ${JSON.stringify(k)}`,
         caller,
       )
     }
@@ -59,8 +67,4 @@ export function errnoAtom(e: unknown): string {
   const code = (e as NodeJS.ErrnoException)?.code
   if (typeof code !== 'string') return 'einval'
   return code === 'ENOTFOUND' ? 'nxdomain' : code.toLowerCase()
-}
-
-export function owner(caller: Function): Proc {
-  return self(caller)
 }

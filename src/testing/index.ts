@@ -99,28 +99,21 @@ export function run<T>(body: () => Generator<unknown, T, any> | PromiseLike<T> |
   })
 }
 
-/** The events of each captureLog running now; each gets every event logged while it runs. */
-const captures = new Set<LogEvent[]>()
-const CAPTURE_ID = 'beamish/testing:captureLog'
-const capture: Handler = (e) => {
-  for (const events of captures) events.push(e)
-}
-/** Stands in for the console handler while captures run (ExUnit mutes the console likewise). */
-const mutedConsole: Handler = () => {}
+/**
+ * The console is muted while any captureLog runs (ExUnit mutes it likewise): `running` counts
+ * them, and the console handler they replaced waits in `savedConsole`.
+ */
+let running = 0
+let nextCapture = 0
 let savedConsole: Handler | undefined
+const mutedConsole: Handler = () => {}
 
-function startCapture(events: LogEvent[]): void {
-  captures.add(events)
-  if (captures.size > 1) return
-  state.handlers.set(CAPTURE_ID, capture)
+function muteConsole(): void {
   savedConsole = state.handlers.get('console')
   if (savedConsole !== undefined) state.handlers.set('console', mutedConsole)
 }
 
-function endCapture(events: LogEvent[]): void {
-  captures.delete(events)
-  if (captures.size > 0) return
-  if (state.handlers.get(CAPTURE_ID) === capture) state.handlers.delete(CAPTURE_ID)
+function unmuteConsole(): void {
   // Put back the console handler where it was, unless it was replaced or removed meanwhile.
   if (savedConsole !== undefined && state.handlers.get('console') === mutedConsole) {
     state.handlers.set('console', savedConsole)
@@ -144,13 +137,19 @@ function endCapture(events: LogEvent[]): void {
  */
 export async function captureLog(body: () => unknown): Promise<string> {
   const events: LogEvent[] = []
-  startCapture(events)
+  // Each capture is a handler of its own, so overlapping captures each get every event.
+  const id = `beamish/testing:captureLog#${++nextCapture}`
+  state.handlers.set(id, (e) => {
+    events.push(e)
+  })
+  if (running++ === 0) muteConsole()
   try {
     await body()
     // Let crash reports of processes that die as the body ends be captured too.
     await new Promise((r) => setImmediate(r))
   } finally {
-    endCapture(events)
+    state.handlers.delete(id)
+    if (--running === 0) unmuteConsole()
   }
   let text = ''
   for (const e of events) text += `\n${formatEvent(e)}\n`

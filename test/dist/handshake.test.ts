@@ -13,6 +13,7 @@ import {
   type HandshakeOptions,
   type Step,
 } from '../../src/internal/dist/handshake.ts'
+import { acceptor } from './helpers.ts'
 
 const hex = (s: string) => Buffer.from(s, 'hex')
 const out = (h: Handshake) => Buffer.concat(h.takeOutput()).toString('hex')
@@ -20,9 +21,6 @@ const frame = (s: string) => {
   const b = Buffer.from(s, 'latin1')
   return Buffer.concat([Buffer.from([b.length >> 8, b.length & 0xff]), b])
 }
-/** A fresh acceptor (b@localhost, our flags, cookie x) to feed single frames to. */
-const acceptor = () =>
-  new Handshake({ role: 'acceptor', name: 'b@localhost', flags: ourFlags(false), creation: 1, cookie: 'x' })
 
 function pair(a: Partial<HandshakeOptions>, b: Partial<HandshakeOptions>) {
   const init = new Handshake({

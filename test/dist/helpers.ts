@@ -6,6 +6,7 @@ import type { Node } from '../../src/index.ts'
 import { Connection } from '../../src/internal/dist/connection.ts'
 import { type Negotiated, negotiate, ourFlags } from '../../src/internal/dist/flags.ts'
 import { type Frame, FrameReader, payloadOf } from '../../src/internal/dist/framing.ts'
+import { Handshake, type HandshakeOptions } from '../../src/internal/dist/handshake.ts'
 import { nodeRef } from '../../src/internal/term/nodeRef.ts'
 import { Pid } from '../../src/internal/term/pid.ts'
 
@@ -70,6 +71,21 @@ export function startPeer(opts: Node.StartOptions): Promise<Peer> {
 }
 
 // ------------------------------------------------------------------ a connection without a network
+
+/**
+ * A fresh acceptor handshake to feed single frames to: b@localhost, our flags, creation 1,
+ * cookie x, unless `opts` says otherwise.
+ */
+export function acceptor(opts: Partial<HandshakeOptions> = {}): Handshake {
+  return new Handshake({
+    role: 'acceptor',
+    name: 'b@localhost',
+    flags: ourFlags(false),
+    creation: 1,
+    cookie: 'x',
+    ...opts,
+  })
+}
 
 /** Just enough of a net.Socket for a Connection: it records what is written. */
 export class FakeSocket extends EventEmitter {

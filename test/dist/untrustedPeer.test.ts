@@ -12,13 +12,14 @@ import { dispatch } from '../../src/internal/dist/control.ts'
 import { portPlease } from '../../src/internal/dist/epmdClient.ts'
 import { ourFlags } from '../../src/internal/dist/flags.ts'
 import { type Frame, FrameError, FrameReader, payloadOf } from '../../src/internal/dist/framing.ts'
-import { frame16, Handshake } from '../../src/internal/dist/handshake.ts'
+import { frame16 } from '../../src/internal/dist/handshake.ts'
 import { encode } from '../../src/internal/etf/index.ts'
 import { nodeRef, remoteNodeCount } from '../../src/internal/term/nodeRef.ts'
 import { Pid } from '../../src/internal/term/pid.ts'
 import { Ref } from '../../src/internal/term/ref.ts'
 import { run } from '../../src/testing/index.ts'
-import { testConn } from './helpers.ts'
+import { within } from '../process/helpers.ts'
+import { acceptor, testConn } from './helpers.ts'
 
 const MiB = 1024 * 1024
 const peerPid = new Pid(nodeRef('peer@localhost', 7), 42, 0)
@@ -53,14 +54,6 @@ function pidExt(name: Buffer): Buffer {
   return p
 }
 
-/** Resolves with 'timeout' if `p` has not settled after `ms`. */
-function within<T>(p: Promise<T>, ms: number): Promise<T | 'timeout'> {
-  let t: NodeJS.Timeout | undefined
-  return Promise.race([p, new Promise<'timeout'>((r) => (t = setTimeout(() => r('timeout'), ms)))]).finally(
-    () => clearTimeout(t),
-  )
-}
-
 /** A TCP server on loopback standing in for a hostile EPMD; closes every socket on `close`. */
 async function fakeEpmd(onConn: (s: net.Socket) => void): Promise<{ port: number; close(): Promise<void> }> {
   const socks = new Set<net.Socket>()
@@ -81,10 +74,21 @@ async function fakeEpmd(onConn: (s: net.Socket) => void): Promise<{ port: number
   }
 }
 
+/** How `portPlease` against the EPMD on `port` settles within `ms`: resolved, rejected or timeout. */
+function portPleaseSettles(port: number, ms: number): Promise<'resolved' | 'rejected' | 'timeout'> {
+  return within(
+    portPlease({ host: '127.0.0.1', port }, 'x').then(
+      () => 'resolved' as const,
+      () => 'rejected' as const,
+    ),
+    ms,
+  )
+}
+
 describe('untrusted distribution frames', () => {
   it('bounds a fragmented message by its fragment count, not only by payload bytes', () => {
-    // framing.ts:92-106: a continuation fragment with no payload adds 0 to `size` but pushes one
-    // more Buffer view (pinning its frame) onto `parts`; the id can count down from 2^64-1.
+    // A continuation fragment with no payload adds no bytes but one more piece to reassemble (a
+    // view pinning its frame); the ids can count down from 2^64-1, so only a count bounds them.
     const r = new FrameReader()
     assert.equal(r.read(Buffer.concat([fragHead(1n, 0xffffffffffffffffn), Buffer.from([0x68])])), undefined)
     let refusedAt = -1
@@ -104,8 +108,9 @@ describe('untrusted distribution frames', () => {
   })
 
   it('judges a frame by its own bytes, not by the control message of an earlier frame', () => {
-    // framing.ts:126-148: the one-entry control cache is shared by pass-through and header
-    // frames, so after a header frame a pass-through frame without its version byte is accepted.
+    // A header frame's control message has no version byte, a pass-through frame's must: a
+    // pass-through frame without it is refused even right after a header frame with the same
+    // control bytes (which a cache of the last control message could otherwise answer).
     const ctrl = encode([2, '', peerPid]).subarray(1) // no version byte: right in a header frame only
     const fresh = new FrameReader()
     assert.throws(() => fresh.read(Buffer.concat([Buffer.from([112]), ctrl])), /version byte/)
@@ -115,7 +120,7 @@ describe('untrusted distribution frames', () => {
   })
 
   it('does not allocate a 64 MiB frame buffer for a 4-byte length prefix', () => {
-    // connection.ts:316-323: the partial-frame buffer is allocated at the declared size at once.
+    // The declared length is only a claim: the partial-frame buffer grows with the bytes that come.
     const t = testConn()
     const before = process.memoryUsage().arrayBuffers
     t.feed(Buffer.from([0x04, 0x00, 0x00, 0x00, 112]))
@@ -130,8 +135,8 @@ describe('untrusted control messages', () => {
   it('rejects LINK, UNLINK_ID, EXIT, MONITOR_P and DEMONITOR_P whose sender is not on the peer node', () =>
     run(function* () {
       // The BEAM (erts_net_message) answers these with "Invalid distribution message" and drops
-      // the connection; control.ts accepts them, e.g. a LINK "from" a local pid becomes a link
-      // record on this connection that later fires `noconnection` as if from that local pid.
+      // the connection. Accepted, a LINK "from" a local pid would become a link record on this
+      // connection that later fires `noconnection` as if from that local pid.
       const t = testConn()
       const self = Process.self()
       const ref = new Ref(nodeRef('peer@localhost', 7), [1, 2, 3])
@@ -157,7 +162,7 @@ describe('untrusted control messages', () => {
 
 describe('untrusted handshake', () => {
   it('refuses a send_name whose name is not valid UTF-8', () => {
-    // handshake.ts:160: the name is decoded leniently (U+FFFD), so distinct byte names collapse.
+    // Decoded leniently (U+FFFD), distinct byte names would collapse into one node name.
     const name = Buffer.from([0x61, 0xff, 0x40, 0x68]) // "a\xff@h"
     const body = Buffer.alloc(15 + name.length)
     body[0] = 78
@@ -165,35 +170,22 @@ describe('untrusted handshake', () => {
     body.writeUInt32BE(5, 9)
     body.writeUInt16BE(name.length, 13)
     name.copy(body, 15)
-    const hs = new Handshake({
-      role: 'acceptor',
-      name: 'me@h',
-      flags: ourFlags(false),
-      creation: 1,
-      cookie: 'c',
-    })
-    const step = hs.feed(frame16(body))
+    const step = acceptor({ name: 'me@h', cookie: 'c' }).feed(frame16(body))
     assert.equal(step.kind, 'failed', 'a node name with invalid UTF-8 went on to the challenge')
   })
 })
 
 describe('untrusted EPMD replies', () => {
   it('gives up on an EPMD that trickles its reply and never closes', async () => {
-    // epmdClient.ts:111-122: only an idle timeout (reset by every byte), no overall deadline;
-    // dial() (setup.ts:115) awaits it with no timeout of its own, so Node.connect hangs too.
+    // A byte every 200 ms would keep an idle timeout from ever firing: the whole request has a
+    // deadline (5 s), and Node.connect, which waits for it, cannot hang on such an EPMD either.
     const timers = new Set<NodeJS.Timeout>()
     const epmd = await fakeEpmd((s) => {
       const t = setInterval(() => (s.destroyed ? clearInterval(t) : s.write(Buffer.from([119]))), 200)
       timers.add(t)
     })
     try {
-      const settled = await within(
-        portPlease({ host: '127.0.0.1', port: epmd.port }, 'x').then(
-          () => 'resolved',
-          () => 'rejected',
-        ),
-        7500,
-      )
+      const settled = await portPleaseSettles(epmd.port, 7500)
       assert.notEqual(settled, 'timeout', 'portPlease still pending after 7.5 s (TIMEOUT_MS is 5 s)')
     } finally {
       for (const t of timers) clearInterval(t)
@@ -202,11 +194,16 @@ describe('untrusted EPMD replies', () => {
   })
 
   it('stops reading an EPMD reply that is far larger than any PORT2_RESP', async () => {
-    // epmdClient.ts:118: every chunk is kept until the socket closes; a PORT2_RESP is at
-    // most ~128 KiB (two 16-bit lengths), so 64 MiB of reply is garbage or an attack.
+    // A PORT2_RESP is at most ~128 KiB (two 16-bit lengths), so 64 MiB of reply is garbage or an
+    // attack: the client hangs up instead of keeping every chunk until the socket closes.
     const total = 64 * MiB
     let sent = 0
+    let hungUp!: () => void
+    const serverSawClose = new Promise<void>((resolve) => {
+      hungUp = resolve
+    })
     const epmd = await fakeEpmd((s) => {
+      s.once('close', () => hungUp())
       const chunk = Buffer.alloc(MiB, 0x77)
       const pump = () => {
         while (sent < total && !s.destroyed) {
@@ -219,16 +216,11 @@ describe('untrusted EPMD replies', () => {
       pump()
     })
     try {
-      const settled = await within(
-        portPlease({ host: '127.0.0.1', port: epmd.port }, 'x').then(
-          () => 'resolved',
-          () => 'rejected',
-        ),
-        15_000,
-      )
+      const settled = await portPleaseSettles(epmd.port, 15_000)
       assert.notEqual(settled, 'timeout')
-      await new Promise((r) => setTimeout(r, 200))
-      // Kernel socket buffers may take a few MiB more before the server sees the hang-up.
+      // Counted once the server sees the hang-up (bounded): kernel socket buffers may take a few
+      // MiB more before it does.
+      await within(serverSawClose, 5000)
       assert.ok(sent < 32 * MiB, `the client took all ${sent / MiB} MiB of the EPMD reply (${settled})`)
     } finally {
       await epmd.close()
@@ -239,9 +231,9 @@ describe('untrusted EPMD replies', () => {
 // Last: it fills the process-wide node table, which later tests in this file would then share.
 describe('node-wide tables and one misbehaving peer', () => {
   it("one peer's flood of node identities does not make another peer's valid frames fail", () => {
-    // reader.ts:330-347 + nodeRef.ts: the NodeRef table is process-wide and never shrinks; its
-    // limit (maxNodes 65,536) is shared, so once one peer filled it every other connection that
-    // decodes a pid of a node not seen before is dropped as "invalid data".
+    // The table of node identities is process-wide: a limit on it (maxNodes 65,536) shared by
+    // every connection would let one peer that filled it get every other connection that decodes
+    // a pid of a node not seen before dropped as "invalid data".
     const n = 65_536 - remoteNodeCount() + 16
     const pids: Buffer[] = []
     for (let i = 0; i < n; i++) {

@@ -2,14 +2,7 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { P, Process, Tcp } from '../../src/index.ts'
 import { assertReceive, refuteReceive, run } from '../../src/testing/index.ts'
-
-type Ok<T> = readonly ['ok', T]
-
-function* listenAny(opts?: Tcp.ListenOptions) {
-  const r = yield* Tcp.listen(0, opts)
-  assert.equal(r[0], 'ok')
-  return (r as Ok<Tcp.ListenSocket>)[1]
-}
+import { listenAny, type Ok } from './helpers.ts'
 
 /** An echo acceptor: one process per connection, like the seeds' echo server. */
 function startEcho(listener: Tcp.ListenSocket) {

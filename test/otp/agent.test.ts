@@ -6,7 +6,7 @@ import { describe, it } from 'node:test'
 import { BeamishError } from '../../src/Errors.ts'
 import { Agent, P, type Pid, Process, Supervisor } from '../../src/index.ts'
 import { assertReceive, captureLog, run } from '../../src/testing/index.ts'
-import { catchExit, linked, quietly, uniqueName } from './helpers.ts'
+import { awaitDown, catchExit, linked, quietly, uniqueName } from './helpers.ts'
 
 const { self, send } = Process
 
@@ -14,11 +14,6 @@ function* startLinkOk<S>(fn: Agent.InitFun<S>, opts?: Agent.StartOptions) {
   const r = yield* Agent.startLink(fn, opts)
   if (r === 'ignore' || r[0] !== 'ok') return assert.fail(`expected ['ok', pid], got ${String(r)}`)
   return r[1]
-}
-
-function* waitUntilDead(pid: Pid) {
-  const ref = Process.monitor(pid)
-  yield* assertReceive(['DOWN', ref, 'process', pid, P._])
 }
 
 describe('Agent', () => {
@@ -36,7 +31,7 @@ describe('Agent', () => {
       assert.equal(popped, 'world')
       assert.deepEqual(yield* Agent.get(agent, (m) => [...m]), [])
       assert.equal(yield* Agent.stop(agent), 'ok')
-      yield* waitUntilDead(agent)
+      yield* awaitDown(agent)
     }))
 
   it('A1: start workflow with a registered name: not linked, cast, get, getAndUpdate, stop frees the name', () =>
@@ -64,7 +59,7 @@ describe('Agent', () => {
       )
       assert.deepEqual(yield* Agent.get(name, (s) => s), {})
       assert.equal(yield* Agent.stop(name), 'ok')
-      yield* waitUntilDead(pid)
+      yield* awaitDown(pid)
       assert.equal(Process.whereis(name), undefined)
     }))
 

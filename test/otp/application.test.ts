@@ -4,9 +4,7 @@ import { describe, it } from 'node:test'
 import { Application, GenServer, P, Process, Supervisor } from '../../src/index.ts'
 import { setNodeStopper } from '../../src/internal/application.ts'
 import { assertReceive, captureLog, refuteReceive, run } from '../../src/testing/index.ts'
-
-let n = 0
-const uniq = (s: string) => `${s}_${++n}`
+import { uniqueName } from './helpers.ts'
 
 /** A worker that tells `observer` when it starts and when it terminates. */
 const Reporter = GenServer.define({
@@ -48,7 +46,7 @@ describe('Application', () => {
   it('starts its tree, exposes its environment, and stops the tree in reverse order', () =>
     run(function* () {
       const me = Process.self()
-      const name = uniq('app')
+      const name = uniqueName('app')
       const app = appWith(name, me)
       assert.equal(yield* Application.start(app, { handleSignals: false }), 'ok')
       yield* assertReceive(['started', `${name}.a`])
@@ -70,7 +68,7 @@ describe('Application', () => {
   it('an async start and stop run in the application master, before and after their awaits', () =>
     run(function* () {
       const me = Process.self()
-      const name = uniq('async_app')
+      const name = uniqueName('async_app')
       const ticks: string[] = []
       const app = Application.define({
         name,
@@ -100,8 +98,8 @@ describe('Application', () => {
   it('refuses to start twice, and before its dependencies', () =>
     run(function* () {
       const me = Process.self()
-      const dep = uniq('dep')
-      const top = uniq('top')
+      const dep = uniqueName('dep')
+      const top = uniqueName('top')
       appWith(dep, me)
       const app = appWith(top, me, [dep])
       assert.deepEqual(yield* Application.start(app, { handleSignals: false }), [
@@ -120,18 +118,18 @@ describe('Application', () => {
 
   it('reports a start callback that fails', () =>
     run(function* () {
-      const name = uniq('bad')
+      const name = uniqueName('bad')
       Application.define({ name, start: () => ['error', 'no_db'] })
       const r = yield* Application.start(name, { handleSignals: false })
       assert.deepEqual(r, ['error', ['no_db', [name, 'start', ['normal', undefined]]]])
     }))
 
   it('rejects unknown applications and bad restart types with clear errors', () => {
-    assert.throws(() => Application.ensureAllStarted(uniq('nope')), {
+    assert.throws(() => Application.ensureAllStarted(uniqueName('nope')), {
       code: 'ERR_BEAMISH_BADARG',
       message: /unknown application/,
     })
-    const name = uniq('x')
+    const name = uniqueName('x')
     Application.define({ name, start: () => 'ignore' })
     assert.throws(() => Application.start(name, { type: 'forever' as never }), {
       code: 'ERR_BEAMISH_INVALID_OPTION',
@@ -142,11 +140,12 @@ describe('Application', () => {
   it('a temporary application whose root dies is only logged; a permanent one stops the node', async () => {
     const stops: number[] = []
     setNodeStopper((code) => stops.push(code))
+    const names = { temporary: uniqueName('temporary'), permanent: uniqueName('permanent') }
     const log = await captureLog(() =>
       run(function* () {
         const me = Process.self()
         for (const type of ['temporary', 'permanent'] as const) {
-          const name = uniq(type)
+          const name = names[type]
           Application.define({
             name,
             *start() {
@@ -165,18 +164,19 @@ describe('Application', () => {
         for (
           let i = 0;
           i < 100 &&
-          Application.startedApplications().some(
-            (a) => a.startsWith('temporary_') || a.startsWith('permanent_'),
-          );
+          Application.startedApplications().some((a) => a === names.temporary || a === names.permanent);
           i++
         ) {
           yield Process.yield()
         }
       }),
     )
-    assert.match(log, /\[notice\] Application temporary_\d+ exited: killed/)
-    assert.match(log, /\[notice\] Application permanent_\d+ exited: killed/)
-    assert.match(log, /Application permanent_\d+ \(permanent\) terminated: stopping the node/)
+    assert.match(log, new RegExp(`\\[notice\\] Application ${names.temporary} exited: killed`))
+    assert.match(log, new RegExp(`\\[notice\\] Application ${names.permanent} exited: killed`))
+    assert.match(
+      log,
+      new RegExp(`Application ${names.permanent} \\(permanent\\) terminated: stopping the node`),
+    )
     assert.deepEqual(stops, [1])
   })
 

@@ -5,7 +5,7 @@
  * process after an `await` in an async callback, and in any callback run once per process or
  * task (init, start functions, task functions). A plain per-message callback that returns an
  * async helper's promise is waited for, but the helper's code after its awaits runs outside
- * every process: never as another process. One case per call site where this did not hold.
+ * every process: never as another process. Each place that calls a user callback has its case.
  */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
@@ -20,15 +20,10 @@ import {
   Supervisor,
   Task,
 } from '../../src/index.ts'
-import { assertReceive, captureLog, refuteReceive, run } from '../../src/testing/index.ts'
+import { assertReceive, refuteReceive, run } from '../../src/testing/index.ts'
 import { quietly, uniqueName } from './helpers.ts'
 
 const { self, send } = Process
-
-/** Runs an async test body as a process with the log captured and dropped. */
-async function quietlyAsync(body: () => Promise<void>): Promise<void> {
-  await captureLog(() => run(body))
-}
 
 /** Lets one turn of the event loop pass: what a real `await` (I/O, a timer) does. */
 const tick = () => new Promise<void>((resolve) => setImmediate(resolve))
@@ -62,12 +57,18 @@ async function startWorkerLater(arg: unknown) {
   return GenServer.startLink(Worker, arg)
 }
 
-/** The pid of a supervisor's only child. */
-function* onlyChild(sup: Pid): Generator<unknown, Pid, unknown> {
+/**
+ * Checks what `Supervisor.start` gave: `['ok', sup]`, with one running child, linked to the
+ * supervisor; then stops the supervisor.
+ */
+function* assertOnlyChildLinked(started: unknown): Generator<unknown, void, unknown> {
+  assert.ok(Array.isArray(started) && started[0] === 'ok', `supervisor did not start: ${String(started)}`)
+  const sup = started[1] as Pid
   const kids = yield* Supervisor.whichChildren(sup)
   const child = kids[0]?.[1]
   assert.ok(kids.length === 1 && child instanceof Process.Pid, `no running child: ${String(kids)}`)
-  return child
+  assert.ok(Process.info(child)!.links.includes(sup))
+  Process.exit(sup, 'shutdown')
 }
 
 describe('Agent functions that return an op', () => {
@@ -88,11 +89,23 @@ describe('Agent functions that return an op', () => {
       yield* Agent.stop(agent)
       yield* GenServer.stop(who)
     }))
+
+  it('an initial function returning an async helper’s promise: the helper is the agent after its await (run once, like init)', () =>
+    quietly(async () => {
+      await tick()
+      for (const fn of [() => whoAfterAwait(), [(_: unknown) => whoAfterAwait(), [0]] as const]) {
+        const started = await Agent.start(fn as () => Promise<unknown>, { timeout: 1000 })
+        assert.ok(Array.isArray(started) && started[0] === 'ok', `agent did not start: ${String(started)}`)
+        const agent = started[1]
+        assert.equal(String(await Agent.get(agent, (s) => s, 1000)), String(agent))
+        await Agent.stop(agent)
+      }
+    }))
 })
 
 describe('GenServer callbacks that return a promise', () => {
   it('a plain handleCall returning an async helper’s promise is waited for; after its await the helper is outside every process, never the caller', () =>
-    quietlyAsync(async () => {
+    quietly(async () => {
       const S = GenServer.define({
         name: 'DelegatesToAsync',
         init: () => GenServer.ok(null),
@@ -109,7 +122,7 @@ describe('GenServer callbacks that return a promise', () => {
     }))
 
   it('an async handleCall is the server after its awaits', () =>
-    quietlyAsync(async () => {
+    quietly(async () => {
       const S = GenServer.define({
         name: 'AsyncWho',
         init: () => GenServer.ok(null),
@@ -127,37 +140,19 @@ describe('GenServer callbacks that return a promise', () => {
 })
 
 describe('Supervisor child start functions that return a promise', () => {
-  it('a guard: an async start starts the child linked to the supervisor', () =>
+  it('an async start starts the child linked to the supervisor', () =>
     run(function* () {
-      const r = yield* Supervisor.start(
-        [
-          {
-            id: 'w',
-            start: async () => {
-              await tick()
-              return GenServer.startLink(Worker, 1)
-            },
-          },
-        ],
-        { strategy: 'one_for_one' },
-      )
-      assert.equal(r[0], 'ok', `supervisor did not start: ${String(r)}`)
-      const sup = (r as readonly ['ok', Pid])[1]
-      const child = yield* onlyChild(sup)
-      assert.ok(Process.info(child)!.links.includes(sup))
-      Process.exit(sup, 'shutdown')
+      const start = async () => {
+        await tick()
+        return GenServer.startLink(Worker, 1)
+      }
+      yield* assertOnlyChildLinked(yield* Supervisor.start([{ id: 'w', start }], { strategy: 'one_for_one' }))
     }))
 
   it('start: () => startWorkerLater(…) starts the child linked to the supervisor', () =>
     quietly(function* () {
-      const r = yield* Supervisor.start([{ id: 'w', start: () => startWorkerLater(1) }], {
-        strategy: 'one_for_one',
-      })
-      assert.equal(r[0], 'ok', `supervisor did not start: ${String(r)}`)
-      const sup = (r as readonly ['ok', Pid])[1]
-      const child = yield* onlyChild(sup)
-      assert.ok(Process.info(child)!.links.includes(sup))
-      Process.exit(sup, 'shutdown')
+      const start = () => startWorkerLater(1)
+      yield* assertOnlyChildLinked(yield* Supervisor.start([{ id: 'w', start }], { strategy: 'one_for_one' }))
     }))
 
   it('DynamicSupervisor.startChild with start: () => startWorkerLater(…) links the child to the supervisor', () =>
@@ -174,7 +169,7 @@ describe('Supervisor child start functions that return a promise', () => {
 })
 
 describe('Task functions that return a promise', () => {
-  it('a guard: Task.async(async () => …) is the task after its await', () =>
+  it('Task.async(async () => …) is the task after its await', () =>
     run(function* () {
       const task = Task.async(async () => {
         await tick()
@@ -184,7 +179,7 @@ describe('Task functions that return a promise', () => {
     }))
 
   it('Task.async(() => helper()), as the Task docs write it: the helper is the task after its await', () =>
-    quietlyAsync(async () => {
+    quietly(async () => {
       await tick()
       const task = Task.async(() => whoAfterAwait())
       const seen = await Task.await(task, 1000)
@@ -195,7 +190,7 @@ describe('Task functions that return a promise', () => {
 
 describe('process bodies', () => {
   it('a generator body that yields an async helper’s promise gets its value; after its await the helper is outside every process, never the spawner', () =>
-    quietlyAsync(async () => {
+    quietly(async () => {
       const me = self()
       await tick()
       const pid = Process.spawn(function* (): Generator<unknown, void, unknown> {
@@ -203,10 +198,7 @@ describe('process bodies', () => {
         const seen = yield whoAfterAwait()
         send(me, ['seen', seen])
       })
-      const seen = await Process.receive(
-        Process.on(['seen', P._], ([, who]) => who),
-        Process.after(1000, () => 'no answer' as const),
-      )
+      const [, seen] = await assertReceive(['seen', P._], 1000)
       assert.equal(seen, 'not in a process')
       assert.ok(pid instanceof Process.Pid)
     }))
@@ -214,7 +206,7 @@ describe('process bodies', () => {
 
 describe('receive handlers', () => {
   it('an async handler of an awaited receive is still the receiver after its await', () =>
-    quietlyAsync(async () => {
+    quietly(async () => {
       const me = self()
       await tick()
       Process.spawn(async () => {

@@ -6,10 +6,18 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { DynamicSupervisor, exit, P, type Pid, Process, Supervisor } from '../../src/index.ts'
 import { state as loggerState } from '../../src/internal/logger.ts'
-import type { ChildSpec, ChildSpecOverrides, Counts } from '../../src/Supervisor.ts'
+import type { ChildSpec, ChildSpecOverrides } from '../../src/Supervisor.ts'
 import { assertReceive, captureLog, refuteReceive, run } from '../../src/testing/index.ts'
 import { linked, quietly } from './helpers.ts'
-import { gate, killAndWait, sleepForever, startDyn, started, viaRegistry } from './supervisorHelpers.ts'
+import {
+  assertDynamicCounts,
+  gate,
+  killAndWait,
+  sleepForever,
+  startDyn,
+  started,
+  viaRegistry,
+} from './supervisorHelpers.ts'
 
 // Supervisor reports are `sasl`-domain events, off by default as in Elixir; these tests
 // check them, so they turn them on (like ExUnit tests setting handle_sasl_reports).
@@ -59,11 +67,6 @@ function currentModuleWorker(args: unknown[], opts: ChildSpecOverrides = {}): Ch
 
 function sleepyWorker(opts: ChildSpecOverrides = {}): ChildSpec {
   return Supervisor.childSpec({ id: 'Task', start: () => ['ok', Process.spawnLink(sleepForever)] }, opts)
-}
-
-/** Asserts what `DynamicSupervisor.countChildren(sup)` returns. */
-function* assertCounts(sup: Pid, counts: Counts): Generator<unknown, void, unknown> {
-  assert.deepEqual(yield* DynamicSupervisor.countChildren(sup), counts)
 }
 
 function* startOk(sup: Pid | string, child: Supervisor.Child): Generator<unknown, Pid, unknown> {
@@ -200,7 +203,7 @@ describe('startChild (D2, D3)', () => {
       yield* startOk(sup, sleepyWorker())
       yield* startOk(sup, Sleepy)
       yield* startOk(sup, [Sleepy, 1])
-      yield* assertCounts(sup, { specs: 3, active: 3, supervisors: 0, workers: 3 })
+      yield* assertDynamicCounts(sup, { specs: 3, active: 3, supervisors: 0, workers: 3 })
     }))
 
   it('D3: extraArguments are prepended to the start arguments', () =>
@@ -257,7 +260,7 @@ describe('startChild (D2, D3)', () => {
         'error',
         'unknown',
       ])
-      yield* assertCounts(sup, { specs: 2, active: 2, supervisors: 0, workers: 2 })
+      yield* assertDynamicCounts(sup, { specs: 2, active: 2, supervisors: 0, workers: 2 })
     }))
 
   it('D2: a start that throws, raises or exits gives its reason in Elixir shape', () =>
@@ -314,7 +317,7 @@ describe('restarts (D5: §10.2 and §10.4)', () => {
           yield* startOk(sup, currentModuleWorker(['ok2'], { restart: 'temporary' })),
           reason,
         )
-        yield* assertCounts(sup, { specs: 0, active: 0, supervisors: 0, workers: 0 })
+        yield* assertDynamicCounts(sup, { specs: 0, active: 0, supervisors: 0, workers: 0 })
       }
     }))
 
@@ -326,7 +329,7 @@ describe('restarts (D5: §10.2 and §10.4)', () => {
       yield* killAndWait(yield* startOk(sup, child), ['shutdown', 'signal'])
       assert.equal((yield* DynamicSupervisor.countChildren(sup)).active, 0)
       yield* killAndWait(yield* startOk(sup, child), 'whatever')
-      yield* assertCounts(sup, { specs: 1, active: 1, supervisors: 0, workers: 1 })
+      yield* assertDynamicCounts(sup, { specs: 1, active: 1, supervisors: 0, workers: 1 })
     }))
 
   it('a permanent child is restarted whatever the reason', () =>
@@ -347,16 +350,16 @@ describe('restarts (D5: §10.2 and §10.4)', () => {
       const child1 = yield* startOk(sup, currentModuleWorker(['restart', 'ok2']))
       assert.deepEqual(yield* DynamicSupervisor.whichChildren(sup), [['undefined', child1, 'worker', mods]])
       yield* killAndWait(child1, 'shutdown')
-      yield* assertCounts(sup, { specs: 1, active: 1, supervisors: 0, workers: 1 })
+      yield* assertDynamicCounts(sup, { specs: 1, active: 1, supervisors: 0, workers: 1 })
       const child2 = yield* startOk(sup, currentModuleWorker(['restart', 'ok3']))
       yield* killAndWait(child2, 'shutdown')
       assert.equal((yield* DynamicSupervisor.countChildren(sup)).active, 2)
       const child3 = yield* startOk(sup, currentModuleWorker(['restart', 'ignore']))
       yield* killAndWait(child3, 'shutdown')
-      yield* assertCounts(sup, { specs: 2, active: 2, supervisors: 0, workers: 2 })
+      yield* assertDynamicCounts(sup, { specs: 2, active: 2, supervisors: 0, workers: 2 })
       const child4 = yield* startOk(sup, currentModuleWorker(['restart', 'error']))
       yield* killAndWait(child4, 'shutdown')
-      yield* assertCounts(sup, { specs: 3, active: 2, supervisors: 0, workers: 3 })
+      yield* assertDynamicCounts(sup, { specs: 3, active: 2, supervisors: 0, workers: 3 })
       const which = yield* DynamicSupervisor.whichChildren(sup)
       assert.deepEqual(
         which.map(([id, pid]) => [id, pid === 'restarting' ? pid : 'pid']),
@@ -374,7 +377,7 @@ describe('restarts (D5: §10.2 and §10.4)', () => {
       const opts = { maxChildren: 1, maxRestarts: 100_000 }
       const sup = yield* startDyn(opts)
       yield* killAndWait(yield* startOk(sup, currentModuleWorker(['restart', 'error'])), 'shutdown')
-      yield* assertCounts(sup, { specs: 1, active: 0, supervisors: 0, workers: 1 })
+      yield* assertDynamicCounts(sup, { specs: 1, active: 0, supervisors: 0, workers: 1 })
       assert.deepEqual(yield* DynamicSupervisor.startChild(sup, currentModuleWorker(['ok2'])), [
         'error',
         'max_children',
@@ -383,7 +386,7 @@ describe('restarts (D5: §10.2 and §10.4)', () => {
       yield* DynamicSupervisor.stop(sup)
       const sup2 = yield* startDyn(opts)
       yield* killAndWait(yield* startOk(sup2, currentModuleWorker(['ok2'])), 'shutdown')
-      yield* assertCounts(sup2, { specs: 1, active: 1, supervisors: 0, workers: 1 })
+      yield* assertDynamicCounts(sup2, { specs: 1, active: 1, supervisors: 0, workers: 1 })
       assert.deepEqual(yield* DynamicSupervisor.startChild(sup2, currentModuleWorker(['ok2'])), [
         'error',
         'max_children',
@@ -402,7 +405,7 @@ describe('restarts (D5: §10.2 and §10.4)', () => {
       yield* assertReceive('from_child')
       yield* killAndWait(child, 'oops')
       yield* assertReceive('from_child')
-      yield* assertCounts(sup, { specs: 1, active: 1, supervisors: 0, workers: 1 })
+      yield* assertDynamicCounts(sup, { specs: 1, active: 1, supervisors: 0, workers: 1 })
     }))
 
   it('SU-i3: a child whose restart fails is tried again', () =>
@@ -413,7 +416,7 @@ describe('restarts (D5: §10.2 and §10.4)', () => {
       yield* killAndWait(child, 'shutdown')
       yield* assertReceive(['try_again', false])
       yield* assertReceive(['try_again', true])
-      yield* assertCounts(sup, { specs: 1, active: 1, supervisors: 0, workers: 1 })
+      yield* assertDynamicCounts(sup, { specs: 1, active: 1, supervisors: 0, workers: 1 })
     }))
 
   it('SU-i2: a child crashing too often stops the supervisor with shutdown', async () => {
@@ -560,7 +563,7 @@ describe('terminateChild and whichChildren (D4)', () => {
         assert.equal(yield* DynamicSupervisor.terminateChild(sup, pid), 'ok')
         yield* assertReceive(['DOWN', ref, 'process', pid, reason])
         assert.deepEqual(yield* DynamicSupervisor.terminateChild(sup, pid), ['error', 'not_found'])
-        yield* assertCounts(sup, { specs: 0, active: 0, supervisors: 0, workers: 0 })
+        yield* assertDynamicCounts(sup, { specs: 0, active: 0, supervisors: 0, workers: 0 })
       }
       assert.throws(() => DynamicSupervisor.terminateChild(sup, 'id' as never), /the pid of a child/)
     }))
@@ -572,7 +575,7 @@ describe('terminateChild and whichChildren (D4)', () => {
       yield* killAndWait(pid, 'shutdown')
       assert.equal(yield* DynamicSupervisor.terminateChild(sup, pid), 'ok')
       assert.deepEqual(yield* DynamicSupervisor.terminateChild(sup, pid), ['error', 'not_found'])
-      yield* assertCounts(sup, { specs: 0, active: 0, supervisors: 0, workers: 0 })
+      yield* assertDynamicCounts(sup, { specs: 0, active: 0, supervisors: 0, workers: 0 })
     }))
 
   it('D4: every child is listed with the id undefined, in start order', () =>
@@ -587,6 +590,6 @@ describe('terminateChild and whichChildren (D4)', () => {
         ['undefined', a, 'worker', []],
         ['undefined', b, 'supervisor', ['Sleepy']],
       ])
-      yield* assertCounts(sup, { specs: 2, active: 2, supervisors: 1, workers: 1 })
+      yield* assertDynamicCounts(sup, { specs: 2, active: 2, supervisors: 1, workers: 1 })
     }))
 })

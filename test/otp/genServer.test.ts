@@ -321,6 +321,37 @@ describe('§9.1 starting', () => {
       yield* GenServer.stop(timed)
     }))
 
+  it('G-s4: a message with no handleInfo to take it cancels the idle timeout too (Elixir’s default handle_info returns noreply)', async () => {
+    const log = await captureLog(() =>
+      run(function* () {
+        const NoInfo = GenServer.define({
+          init: (_: null) => {
+            send(self(), 'early')
+            return GenServer.ok('s', 10)
+          },
+          handleCall: (_r: 'ping', _f: GenServer.From, s: string) => GenServer.reply('pong', s),
+        })
+        const pid = yield* startLinkOk(NoInfo, null)
+        yield* Process.sleep(50)
+        assert.equal(yield* GenServer.call(pid, 'ping'), 'pong')
+        yield* GenServer.stop(pid)
+      }),
+    )
+    assert.match(log, /received unexpected message in handleInfo: "early"/)
+    assert.doesNotMatch(log, /received unexpected message in handleInfo: "timeout"/)
+  })
+
+  it('G-s4: an idle timeout with no handleInfo is logged as an unexpected "timeout" message', async () => {
+    const log = await captureLog(() =>
+      run(function* () {
+        const pid = yield* startLinkOk(GenServer.define({ init: (_: null) => GenServer.ok('s', 10) }), null)
+        yield* Process.sleep(50)
+        yield* GenServer.stop(pid)
+      }),
+    )
+    assert.match(log, /received unexpected message in handleInfo: "timeout"/)
+  })
+
   it('G-s5: the name may be undefined, null, a string, { via, key } or { global }', () =>
     run(function* () {
       const none = yield* startLinkOk(Stack, [], { name: undefined })

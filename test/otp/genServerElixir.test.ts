@@ -1,7 +1,9 @@
 /**
- * GenServer and Agent against Elixir 1.14 / OTP 25, edge by edge: each test states the Elixir
- * snippet it mirrors and what Elixir printed (run with `elixir file.exs` on this machine). Every
- * test here failed when written: each one is a behaviour difference an Elixir user would notice.
+ * GenServer and Agent behave as in Elixir 1.14 / OTP 25 at the edges an Elixir user would notice:
+ * an idle timeout across system messages, stop's reason compared by value, the reply of a
+ * stopping call sent after terminate, a thrown value taken as the callback's result, and the
+ * "terminating" report's last message and reason. Each test states the Elixir snippet it
+ * mirrors and what Elixir printed (`elixir file.exs`).
  */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
@@ -9,7 +11,8 @@ import { ExitError } from '../../src/Errors.ts'
 import { Agent, GenServer, P, type Pid, Process } from '../../src/index.ts'
 import { inspect } from '../../src/internal/format.ts'
 import { assertReceive, captureLog, refuteReceive, run } from '../../src/testing/index.ts'
-import { catchExit, quietly } from './helpers.ts'
+import { startOk } from './genServerHelpers.ts'
+import { awaitDown, catchExit, quietly } from './helpers.ts'
 
 const { self, send } = Process
 
@@ -18,23 +21,6 @@ const Plain = GenServer.define({
   name: 'Plain',
   init: (s: unknown) => GenServer.ok(s),
 })
-
-/** Starts `mod` unlinked, asserting `['ok', pid]`. */
-function* startOk<M extends GenServer.Callbacks>(
-  mod: M,
-  arg: GenServer.ArgOf<M>,
-): Generator<unknown, GenServer.Server<M>, unknown> {
-  const r = yield* GenServer.start(mod, arg)
-  if (!Array.isArray(r) || r[0] !== 'ok') assert.fail(`expected ['ok', pid] from start, got ${inspect(r)}`)
-  return r[1]
-}
-
-/** Waits (bounded) until `pid` is gone. */
-function* awaitDown(pid: Pid): Generator<unknown, unknown, unknown> {
-  const ref = Process.monitor(pid)
-  const down = yield* assertReceive(['DOWN', ref, 'process', pid, P._], 1000)
-  return down[4]
-}
 
 describe('GenServer vs Elixir 1.14: timeouts and system messages', () => {
   // defmodule Idle do
@@ -240,7 +226,7 @@ describe('GenServer vs Elixir 1.14: the "terminating" report', () => {
         })
         const pid = yield* startOk(Stopper, 0)
         yield* catchExit(GenServer.call(pid, 'bye', 1000))
-        yield* awaitDown(pid)
+        yield* awaitDown(pid, 1000)
       }),
     )
     assert.ok(log.includes(`Last message (from ${client}): "bye"`), log)
@@ -270,7 +256,7 @@ describe('GenServer vs Elixir 1.14: the "terminating" report', () => {
         })
         const pid = yield* startOk(Stopper, 0)
         GenServer.cast(pid, 'bye')
-        yield* awaitDown(pid)
+        yield* awaitDown(pid, 1000)
       }),
     )
     assert.ok(log.includes(`Last message: ${inspect(['$gen_cast', 'bye'])}`), log)
@@ -306,8 +292,8 @@ describe('GenServer vs Elixir 1.14: the "terminating" report', () => {
             return ['stop', 'boom', s] as const
           },
         })
-        yield* awaitDown(yield* startOk(Cont, 'stop'))
-        yield* awaitDown(yield* startOk(Cont, 'raise'))
+        yield* awaitDown(yield* startOk(Cont, 'stop'), 1000)
+        yield* awaitDown(yield* startOk(Cont, 'raise'), 1000)
       }),
     )
     assert.ok(log.includes(`Last message: ${inspect(['continue', 'stop'])}`), log)
@@ -358,8 +344,7 @@ describe('GenServer vs Elixir 1.14: the "terminating" report', () => {
   //   Last message: {:"$gen_cast", {:return, {:noreply, 1, :foo}}}
   //   State: 0
   // (Logger.Translator's format_reason: "** (stop) " <> Exception.format_exit(reason), which
-  // spells out bad_return_value, bad_call, shutdown… Note: genServer.test.ts "G-t5" asserts
-  // Beamish's current "** (exit)".)
+  // spells out bad_return_value, bad_call, shutdown…)
   it('a stop reason is reported as "** (stop) …", a bad return as "** (stop) bad return value: …"', async () => {
     const log = await captureLog(() =>
       run(function* () {
@@ -371,10 +356,10 @@ describe('GenServer vs Elixir 1.14: the "terminating" report', () => {
         })
         let pid = yield* startOk(Stopper, 0)
         GenServer.cast(pid, ['return', ['stop', 'custom failure', 0]])
-        yield* awaitDown(pid)
+        yield* awaitDown(pid, 1000)
         pid = yield* startOk(Stopper, 0)
         GenServer.cast(pid, ['return', ['noreply', 1, 'foo']])
-        yield* awaitDown(pid)
+        yield* awaitDown(pid, 1000)
       }),
     )
     assert.ok(log.includes('** (stop) "custom failure"'), log)

@@ -8,7 +8,7 @@ import { describe, it } from 'node:test'
 import { BeamishError } from '../../src/Errors.ts'
 import { Agent, GenServer, P, Pid, Process, Registry, Supervisor, Term } from '../../src/index.ts'
 import { assertReceive, refuteReceive, run } from '../../src/testing/index.ts'
-import { catchExit, linked, quietly, uniqueName } from './helpers.ts'
+import { catchExit, linked, partitionsOf, quietly, syncPartitions, uniqueName } from './helpers.ts'
 
 const { self, send } = Process
 
@@ -77,16 +77,6 @@ function* killAndAssertDown(pid: Pid) {
   const ref = Process.monitor(pid)
   Process.exit(pid, 'kill')
   yield* assertReceive(['DOWN', ref, P._, P._, P._])
-}
-
-/** The registry's partition processes (its links, but for the test process that started it). */
-function partitionsOf(registry: string): Pid[] {
-  return Process.info(Process.whereis(registry)!)!.links.filter((p) => p !== self())
-}
-
-/** Waits until every partition has handled the EXITs that reached it (Elixir's `:sync` call). */
-function* syncPartitions(registry: string) {
-  for (const p of partitionsOf(registry)) assert.equal(yield* GenServer.call(p, 'sync'), 'ok')
 }
 
 const sorted = (xs: unknown[]) => [...xs].sort((a, b) => (String(a) < String(b) ? -1 : 1))

@@ -13,7 +13,6 @@
  */
 import assert from 'node:assert/strict'
 import { afterEach, beforeEach, describe, it } from 'node:test'
-import { ExitError } from '../../src/Errors.ts'
 import {
   Agent,
   DynamicSupervisor,
@@ -29,12 +28,14 @@ import {
 import { setGlobalNames } from '../../src/internal/gen.ts'
 import { state as loggerState } from '../../src/internal/logger.ts'
 import { assertReceive, captureLog, run } from '../../src/testing/index.ts'
-import { uniqueName } from './helpers.ts'
+import { catchExit, quietly, uniqueName } from './helpers.ts'
 import {
+  assertDynamicCounts,
   killAndWait,
   sleepForever,
   startDyn,
   started,
+  startSup,
   viaRegistry,
   Worker,
   worker,
@@ -53,15 +54,6 @@ afterEach(() => {
   loggerState.handleSaslReports = savedSasl
   Logger.configure({ level: 'debug' })
 })
-
-function* startSup(
-  children: readonly Supervisor.Child[],
-  opts: Supervisor.Options,
-): Generator<unknown, Pid, unknown> {
-  const r = yield* Supervisor.startLink(children, opts)
-  assert.equal(r[0], 'ok', `supervisor did not start: ${String(r)}`)
-  return (r as readonly ['ok', Pid])[1]
-}
 
 /** The `failed to start` reports in a captured log: whether each has a `Pid:` line, and which. */
 function failedToStart(log: string): (string | null)[] {
@@ -106,29 +98,19 @@ describe('static Supervisor management API (Elixir 1.14 / OTP 25)', () => {
   //       matching in :supervisor.handle_call/3 …; a trapping caller gets {:EXIT, s, {:function_clause, …}}
   //   {:ok, d} = DynamicSupervisor.start_link(strategy: :one_for_one)
   //   GenServer.call(d, :hello)  #=> same: FunctionClauseError in DynamicSupervisor.handle_call/3
-  it('a call the supervisor does not know crashes it (function_clause), and the caller exits', async () => {
-    await captureLog(() =>
-      run(function* () {
-        Process.trapExit(true)
-        // A trapping worker: its terminate runs, so the shutdown of the supervisor's children shows.
-        const sup = yield* startSup([worker('a', { trap: true })], { strategy: 'one_for_one' })
-        const dyn = yield* startDyn()
-        for (const s of [sup, dyn]) {
-          let reply: unknown = 'no exit'
-          try {
-            reply = yield* GenServer.call(s, 'hello', 1000)
-          } catch (e) {
-            if (!(e instanceof ExitError)) throw e
-            reply = 'exited'
-          }
-          assert.equal(reply, 'exited', `the call returned ${String(reply)} instead of exiting`)
-          const [, , reason] = yield* assertReceive(['EXIT', s, P._], 1000)
-          assert.equal((reason as unknown[])[0], 'function_clause')
-        }
-        yield* assertReceive(['terminated', 'a', 'shutdown'], 1000)
-      }),
-    )
-  })
+  it('a call the supervisor does not know crashes it (function_clause), and the caller exits', () =>
+    quietly(function* () {
+      Process.trapExit(true)
+      // A trapping worker: its terminate runs, so the shutdown of the supervisor's children shows.
+      const sup = yield* startSup([worker('a', { trap: true })], { strategy: 'one_for_one' })
+      const dyn = yield* startDyn()
+      for (const s of [sup, dyn]) {
+        yield* catchExit(GenServer.call(s, 'hello', 1000))
+        const [, , reason] = yield* assertReceive(['EXIT', s, P._], 1000)
+        assert.equal((reason as unknown[])[0], 'function_clause')
+      }
+      yield* assertReceive(['terminated', 'a', 'shutdown'], 1000)
+    }))
 
   // elixir t4.exs:
   //   GenServer.cast(s, :hello)
@@ -137,18 +119,15 @@ describe('static Supervisor management API (Elixir 1.14 / OTP 25)', () => {
   //   #=> msg: {:EXIT, #PID<0.103.0>, {:function_clause, [{:supervisor, :handle_cast, …}…]}}
   //   Process.alive?(s)  #=> false
   // (A DynamicSupervisor ignores unknown casts in 1.14, as Beamish's does.)
-  it('an unknown cast crashes a static supervisor (function_clause in handle_cast)', async () => {
-    await captureLog(() =>
-      run(function* () {
-        Process.trapExit(true)
-        const sup = yield* startSup([worker('a')], { strategy: 'one_for_one' })
-        yield* started('a')
-        GenServer.cast(sup, 'hello')
-        const [, , reason] = yield* assertReceive(['EXIT', sup, P._], 500)
-        assert.equal((reason as unknown[])[0], 'function_clause')
-      }),
-    )
-  })
+  it('an unknown cast crashes a static supervisor (function_clause in handle_cast)', () =>
+    quietly(function* () {
+      Process.trapExit(true)
+      const sup = yield* startSup([worker('a')], { strategy: 'one_for_one' })
+      yield* started('a')
+      GenServer.cast(sup, 'hello')
+      const [, , reason] = yield* assertReceive(['EXIT', sup, P._], 500)
+      assert.equal((reason as unknown[])[0], 'function_clause')
+    }))
 
   // elixir t9.exs:
   //   Supervisor.start_link([{Agent, fn -> 1 end}, {DynamicSupervisor, name: :ds},
@@ -203,12 +182,7 @@ describe('DynamicSupervisor child specs (Elixir 1.14)', () => {
         shutdown: 0,
       })
       assert.deepEqual(r[0] === 'ok' ? ['ok', 'a pid'] : r, ['error', ['invalid_shutdown', 0]])
-      assert.deepEqual(yield* DynamicSupervisor.countChildren(sup), {
-        specs: 0,
-        active: 0,
-        supervisors: 0,
-        workers: 0,
-      })
+      yield* assertDynamicCounts(sup, { specs: 0, active: 0, supervisors: 0, workers: 0 })
     }))
 })
 

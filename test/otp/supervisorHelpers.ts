@@ -4,8 +4,8 @@
  * shutdown until the test says go.
  */
 import assert from 'node:assert/strict'
-import { DynamicSupervisor, exit, GenServer, P, type Pid, Process } from '../../src/index.ts'
-import type { ChildSpec } from '../../src/Supervisor.ts'
+import { DynamicSupervisor, exit, GenServer, P, type Pid, Process, Supervisor } from '../../src/index.ts'
+import type { ChildSpec, Counts } from '../../src/Supervisor.ts'
 import { assertReceive } from '../../src/testing/index.ts'
 
 const { self, send } = Process
@@ -115,6 +115,26 @@ export function viaRegistry() {
       return reg.get(key)
     },
   }
+}
+
+/** Starts a supervisor linked to the test process; fails the test unless it started. */
+export function* startSup(
+  children: readonly Supervisor.Child[],
+  opts: Supervisor.Options,
+): Generator<unknown, Pid, unknown> {
+  const r = yield* Supervisor.startLink(children, opts)
+  assert.equal(r[0], 'ok', `supervisor did not start: ${String(r)}`)
+  return (r as readonly ['ok', Pid])[1]
+}
+
+/** Asserts what `Supervisor.countChildren(sup)` returns. */
+export function* assertCounts(sup: Pid, counts: Counts): Generator<unknown, void, unknown> {
+  assert.deepEqual(yield* Supervisor.countChildren(sup), counts)
+}
+
+/** Asserts what `DynamicSupervisor.countChildren(sup)` returns. */
+export function* assertDynamicCounts(sup: Pid, counts: Counts): Generator<unknown, void, unknown> {
+  assert.deepEqual(yield* DynamicSupervisor.countChildren(sup), counts)
 }
 
 /** Starts a DynamicSupervisor linked to the caller, asserting `['ok', pid]`. */

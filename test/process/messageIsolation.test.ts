@@ -15,6 +15,7 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { Application, exit, GenServer, P, type Pid, Process, Registry, Task, Term } from '../../src/index.ts'
 import { assertReceive, run } from '../../src/testing/index.ts'
+import { syncPartitions } from '../otp/helpers.ts'
 import { uniqueName } from './helpers.ts'
 
 const { self, send, spawn } = Process
@@ -42,18 +43,8 @@ const Holder = GenServer.define({
   handleCall: (_req: 'get', _from, s: { n: number }) => GenServer.reply(s.n, s),
 })
 
-/** The registry's partition processes (its links, but for the process that started it). */
-function partitionsOf(registry: string): Pid[] {
-  return Process.info(Process.whereis(registry)!)!.links.filter((p) => p !== self())
-}
-
-/** Waits until every partition has handled the EXITs that reached it. */
-function* syncPartitions(registry: string) {
-  for (const p of partitionsOf(registry)) assert.equal(yield* GenServer.call(p, 'sync'), 'ok')
-}
-
 describe('message isolation: what send copies', OPTS, () => {
-  it('holds: the receiver changing what it got never changes the sender, nested containers included', () =>
+  it('the receiver changing what it got never changes the sender, nested containers included', () =>
     run(function* () {
       const orig = { list: [1, 2, 3, 4], m: new Map([['k', { n: 1 }]]), s: new Set([[1]]), d: new Date(0) }
       const got = yield* roundTrip(orig)
@@ -63,6 +54,14 @@ describe('message isolation: what send copies', OPTS, () => {
       assert.deepEqual(orig.list, [1, 2, 3, 4])
       assert.equal(orig.m.get('k')!.n, 1)
       assert.equal(orig.d.getTime(), 0)
+    }))
+
+  it('sendAfter copies the message when the timer is started, as send does', () =>
+    run(function* () {
+      const msg = { n: 1 }
+      Process.sendAfter(self(), msg, 1)
+      msg.n = 2
+      yield* assertReceive({ n: 1 }, 1000)
     }))
 
   it('a plain object with an own "__proto__" key (JSON.parse) arrives with the same keys and a plain prototype', () =>

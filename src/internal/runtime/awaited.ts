@@ -1,7 +1,7 @@
 import { ProcessTerminated } from '../errors.ts'
-import { AsyncFunction } from './callbacks.ts'
+import { callIn } from './callbacks.ts'
 import { Deque } from './deque.ts'
-import { asyncStorage, current, type Proc, setCurrent } from './proc.ts'
+import { current, type Proc, setCurrent } from './proc.ts'
 import { K_CUSTOM, type ReceiveOp, runAfter, runHandler } from './receive.ts'
 import { onReceiveTimeout } from './receiveTimeout.ts'
 import { scan } from './scan.ts'
@@ -48,18 +48,19 @@ export function settleAsync(op: ReceiveOp<unknown>): void {
 }
 
 /**
- * Runs the matched clause's handler (or the `after` clause) of an awaited receive in `p`. Why
- * the async context for an async handler: this runs on the scheduler, and the handler's code
- * after its awaits must still be `p`, as an async callback is everywhere else (callIn).
+ * Runs the matched clause's handler (or the `after` clause) of an awaited receive in `p`,
+ * through `callIn`. Why: this runs on the scheduler, and an async handler's code after its
+ * awaits must still be `p`, as an async callback is everywhere else.
  */
 function handlerIn(p: Proc, op: ReceiveOp<unknown>, msg: unknown): unknown {
   const c = op.matchedClause
-  const h = c < 0 ? op.afterFn : op.hs === null || op.kind === K_CUSTOM ? null : op.hs[c]
-  if (h instanceof AsyncFunction) {
-    return asyncStorage().run(p, () => (c < 0 ? runAfter(op) : runHandler(op, c, msg)))
-  }
-  return c < 0 ? runAfter(op) : runHandler(op, c, msg)
+  // A custom receive's results are its own methods (runHandler/runAfter call them).
+  const h = op.kind === K_CUSTOM ? null : c < 0 ? op.afterFn : op.hs?.[c]
+  if (h === null || h === undefined) return c < 0 ? runAfter(op) : runHandler(op, c, msg)
+  return callIn(p, h, undefined, c < 0 ? NO_ARGS : [msg])
 }
+
+const NO_ARGS: readonly unknown[] = []
 
 /** An `await`ed receive: match now from the mailbox, or register as the process's waiter. */
 export function waitAsync(

@@ -26,6 +26,14 @@ export class Deque<T> {
     this.length++
   }
 
+  /** Puts `x` before the oldest element (it becomes the oldest). */
+  unshift(x: T): void {
+    if (this.length === this.buf.length) this.grow()
+    this.head = (this.head - 1) & this.mask
+    this.buf[this.head] = x
+    this.length++
+  }
+
   /** Removes and returns the oldest element; `undefined` when empty. */
   shift(): T | undefined {
     if (this.length === 0) return undefined

@@ -338,9 +338,13 @@ export function currentProc(): Proc | null {
   return p
 }
 
-/** Throws ProcessTerminated when the calling async code belongs to a process that has died. */
+/**
+ * Throws ProcessTerminated when the calling async code belongs to a process that has died:
+ * `currentProc`'s check, for operations that need no process (`send` and `cast` work from
+ * anywhere) but must not act for a dead one.
+ */
 export function checkSenderAlive(): void {
-  if (current === null && als !== null) currentProc()
+  currentProc()
 }
 
 /** The calling process; throws ERR_BEAMISH_NOT_IN_PROCESS outside one. */

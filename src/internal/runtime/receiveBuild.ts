@@ -1,13 +1,8 @@
-import { createError, ProcessTerminated } from '../errors.ts'
+import { createError } from '../errors.ts'
 import { Ref } from '../term/ref.ts'
-import { blocks, settle, startIn } from './callbacks.ts'
-import { Deque } from './deque.ts'
 import { compile, isImmutable, isLiteral, type Matcher, refMark, sameAfterFirst } from './match.ts'
-import { Op } from './op.ts'
-import { asyncStorage, current, currentProc, EXITING, KIND_GEN, type Proc } from './proc.ts'
+import { current, currentProc, KIND_GEN } from './proc.ts'
 import { After, Clause, K_ANY, K_CLAUSES, K_LITERAL, K_MATCH, ReceiveOp } from './receive.ts'
-import { TailCall } from './scheduler.ts'
-import { crashReason, terminate } from './signals.ts'
 
 /**
  * Building a receive from its arguments: patterns become a {@link ReceiveOp} of the cheapest
@@ -172,74 +167,4 @@ const SLEPT = (): 'ok' => 'ok'
 /** A receive that matches nothing and just waits `ms` (S5): `Process.sleep`, which gives `'ok'`. */
 export function makeSleep(ms: number): ReceiveOp<'ok'> {
   return new ReceiveOp<'ok'>([], [], ms, SLEPT, -1)
-}
-
-// ------------------------------------------------------------------ hibernate
-
-/**
- * `Process.hibernate(fn, args)` (`erlang:hibernate/3`): the calling process drops its call stack
- * and waits until its mailbox holds a message (at once if it already does), without taking it;
- * then it runs `fn(...args)`, and ends, `normal`, when that returns. Code after the hibernate,
- * and the `catch`/`finally` blocks around it, never run, as on the BEAM. There is no per-process
- * heap to compact: what hibernating frees is the abandoned generator chain and what it holds.
- *
- * A generator process hands over to a new body (a TailCall the scheduler drives directly); an
- * async process cannot drop its JS stack, so its pending `await` is simply never settled while
- * the process goes on as `fn(...args)` and is ended when that finishes.
- */
-export function hibernateOp(fn: Function, args: readonly unknown[]): Op<never> {
-  return new Op(() => hibernating(fn, args))
-}
-
-function* hibernating(fn: Function, args: readonly unknown[]): Generator<unknown, never, unknown> {
-  const p = currentProc()
-  if (p === null)
-    throw createError(
-      'ERR_BEAMISH_NOT_IN_PROCESS',
-      'Process.hibernate must run inside a process',
-      hibernateOp,
-    )
-  if (p.kind === KIND_GEN) yield new TailCall(awake(p, fn, args))
-  // Why in the async context: what runs after the awaits in there (fn itself, the receive that
-  // waits for the wake-up) must still be `p`, also when a plain body returned this op.
-  else yield asyncStorage().run(p, () => hibernateAsync(p, fn, args))
-  // Never resumed: the process has become fn(...args).
-  throw createError('ERR_BEAMISH_BADARG', 'a hibernated process resumed its old body', hibernateOp)
-}
-
-/** The body a hibernated generator process continues with. */
-function* awake(p: Proc, fn: Function, args: readonly unknown[]): Generator<unknown, unknown, unknown> {
-  putBack(p, yield new ReceiveOp(null, null, -1, null, -1))
-  const r = startIn(p, fn, undefined, args)
-  return blocks(r) ? yield* settle(r) : r
-}
-
-async function hibernateAsync(p: Proc, fn: Function, args: readonly unknown[]): Promise<never> {
-  try {
-    putBack(p, await new ReceiveOp(null, null, -1, null, -1))
-    const r = startIn(p, fn, undefined, args)
-    if (blocks(r)) await new Op(() => settle(r)[Symbol.iterator]() as Generator<unknown, unknown, unknown>)
-    if (p.status < EXITING) terminate(p, 'normal')
-  } catch (e) {
-    if (!(e instanceof ProcessTerminated) && p.status < EXITING) terminate(p, crashReason(e, p))
-  }
-  return new Promise<never>(() => {})
-}
-
-/**
- * Puts the message that woke a hibernating process back in front of its mailbox, where it was
- * (the oldest), so `fn` receives it like any other. Messages that came in since go after it.
- */
-function putBack(p: Proc, msg: unknown): void {
-  const mb = p.mailbox
-  if (mb === null) {
-    const fresh = new Deque<unknown>()
-    fresh.push(msg)
-    p.mailbox = fresh
-    return
-  }
-  const rest = mb.toArray()
-  mb.clear()
-  mb.push(msg)
-  for (const m of rest) mb.push(m)
 }

@@ -2,6 +2,9 @@ import type { Pid } from '../term/pid.ts'
 import type { Ref } from '../term/ref.ts'
 import type { Monitor, Proc } from './proc.ts'
 
+/** What a remote monitor watches: a pid on another node, or `[name, node]`. */
+export type RemoteTarget = Pid | readonly [string, string]
+
 /**
  * What the local runtime asks of distribution. Why an interface: the core must not import the
  * distribution layer (it is optional, and a simulation mode will swap in a fake transport); the
@@ -13,9 +16,6 @@ import type { Monitor, Proc } from './proc.ts'
  * state for a process sets `proc.x().remote` (any non-null value): only then does the core
  * call {@link Transport.exited} and, for unknown refs, {@link Transport.demonitor}.
  */
-/** What a remote monitor watches: a pid on another node, or `[name, node]`. */
-export type RemoteTarget = Pid | readonly [string, string]
-
 export interface Transport {
   /** A message to a pid of another node. */
   sendPid(to: Pid, msg: unknown): void

@@ -15,10 +15,10 @@ import {
 
 /**
  * The receive whose scan in `ReceiveOp.next` (takeQueued) just found nothing, in which process,
- * and that process's append count then. Why: the receive then suspends, and the scheduler would scan the very same
- * mailbox again before letting it wait (a selective receive behind 10,000 unrelated messages
- * paid for 20,000). Only the scheduler's next look at this op reads it; the count makes sure no
- * message came in between.
+ * and that process's append count then. Why: the receive then suspends, and the scheduler would
+ * scan the very same mailbox again before letting it wait (a selective receive behind 10,000
+ * unrelated messages paid for 20,000). Only the scheduler's next look at this op reads it; the
+ * count makes sure no message came in between.
  */
 export const unmatched: { op: ReceiveOp<unknown> | null; p: Proc | null; appended: number } = {
   op: null,

@@ -20,21 +20,22 @@ class Pending {
   readonly dest: Pid | string
   readonly msg: unknown
   readonly target: Proc | null
-  entry: TimerEntry | null = null
-  constructor(ref: Ref, dest: Pid | string, msg: unknown, target: Proc | null) {
+  readonly entry: TimerEntry
+  constructor(ref: Ref, dest: Pid | string, msg: unknown, target: Proc | null, ms: number) {
     this.ref = ref
     this.dest = dest
     this.msg = msg
     this.target = target
+    this.entry = timers.add(ms, fire, this)
   }
 
   ownerExited(): void {
-    if (this.entry !== null) timers.cancel(this.entry)
+    timers.cancel(this.entry)
     this.disarm()
   }
 
+  /** No longer pending (fired, cancelled, or its process gone): forgotten by ref and process. */
   disarm(): void {
-    this.entry = null
     byRef.delete(this.ref)
     this.target?.ext?.resources?.delete(this)
   }
@@ -56,8 +57,7 @@ export function sendAfter(dest: unknown, msg: unknown, ms: number, caller: Funct
   // A local pid that is already gone: the timer is cancelled before it starts.
   if (dest instanceof Pid && dest.isLocal && (target === null || !target.alive)) return ref
   // The message is copied now, as `send` would copy it (the sender may change it meanwhile).
-  const t = new Pending(ref, dest, typeof msg !== 'object' || msg === null ? msg : copyMessage(msg), target)
-  t.entry = timers.add(ms, fire, t)
+  const t = new Pending(ref, dest, copyMessage(msg), target, ms)
   byRef.set(ref, t)
   if (target !== null) (target.x().resources ??= new Set()).add(t)
   return ref
@@ -65,7 +65,7 @@ export function sendAfter(dest: unknown, msg: unknown, ms: number, caller: Funct
 
 export function cancelTimer(ref: Ref): number | false {
   const t = byRef.get(ref)
-  if (t === undefined || t.entry === null) return false
+  if (t === undefined) return false
   const left = timers.remaining(t.entry)
   timers.cancel(t.entry)
   t.disarm()
@@ -74,7 +74,7 @@ export function cancelTimer(ref: Ref): number | false {
 
 export function readTimer(ref: Ref): number | false {
   const t = byRef.get(ref)
-  if (t === undefined || t.entry === null) return false
+  if (t === undefined) return false
   const left = timers.remaining(t.entry)
   return left < 0 ? false : left
 }

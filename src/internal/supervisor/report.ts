@@ -1,7 +1,8 @@
 import { formatReason, inspect } from '../format.ts'
 import type { Name } from '../gen.ts'
 import { moduleName } from '../genServer.ts'
-import { log, state as loggerState, wouldLog } from '../logger.ts'
+import { reportName } from '../genServerReport.ts'
+import { enabled, log, wouldLog } from '../logger.ts'
 import { isCallbackModule } from '../runtime/callbacks.ts'
 import { Pid } from '../term/pid.ts'
 import type { ChildRec } from './childSpec.ts'
@@ -45,15 +46,13 @@ const CONTEXT: Record<ErrorContext, string> = {
  * `via` or `global` name the term inside it (`inspect(key)`), not the whole name.
  */
 function supText(name: SupName): string {
-  if (typeof name === 'string') return name
   if (Array.isArray(name)) return `${name[0]} (${name[1]})`
-  const n = name as { readonly via?: unknown; readonly key?: unknown; readonly global?: unknown }
-  return inspect('via' in n ? n.key : n.global)
+  return reportName(name as Name)
 }
 
 /** `Restart:`, `Shutdown:` and `Type:`: Elixir's `child_debug/2`, at Logger level debug (or all) only. */
 function debugLines(child: ChildRec): string {
-  if (loggerState.level !== 'debug' && loggerState.level !== 'all') return ''
+  if (!enabled('debug')) return ''
   return `\nRestart: ${inspect(child.restart)}\nShutdown: ${inspect(child.shutdown)}\nType: ${inspect(child.type)}`
 }
 
@@ -114,8 +113,8 @@ export function reportError(
   // Why check first: a restart storm must not pay for formatting reports nobody receives.
   if (!wouldLog('error', true)) return
   const id = dynamic ? 'undefined' : child.id
-  const lines = [`Child ${idText(id)} of Supervisor ${supText(sup)} ${CONTEXT[context]}`]
-  lines.push(exitText(reason))
+  const supervisor = supText(sup)
+  const lines = [`Child ${idText(id)} of Supervisor ${supervisor} ${CONTEXT[context]}`, exitText(reason)]
   if (pid instanceof Pid && context !== 'shutdown') lines.push(`Pid: ${pid}`)
   lines.push(`Start Call: ${startCall(child, extra)}${debugLines(child)}`)
   log(
@@ -124,7 +123,7 @@ export function reportError(
     { pid: supPid, domain: ['otp', 'sasl'] },
     {
       label: ['supervisor', context],
-      supervisor: supText(sup),
+      supervisor,
       errorContext: context,
       reason,
       offender: offender(child, pid, id),
@@ -138,16 +137,16 @@ export function reportError(
  */
 export function reportProgress(child: ChildRec, pid: Pid, sup: SupName, supPid: Pid): void {
   if (!wouldLog('info', true)) return
-  const id = child.id
-  const text = `Child ${idText(id)} of Supervisor ${supText(sup)} started\nPid: ${pid}\nStart Call: ${startCall(child)}${debugLines(child)}`
+  const supervisor = supText(sup)
+  const text = `Child ${idText(child.id)} of Supervisor ${supervisor} started\nPid: ${pid}\nStart Call: ${startCall(child)}${debugLines(child)}`
   log(
     'info',
     text,
     { pid: supPid, domain: ['otp', 'sasl'] },
     {
       label: ['supervisor', 'progress'],
-      supervisor: supText(sup),
-      started: offender(child, pid, id),
+      supervisor,
+      started: offender(child, pid, child.id),
     },
   )
 }

@@ -25,10 +25,10 @@ export function* callInit(mod: ChildModule, arg: unknown): Generator<unknown, [P
 
 /**
  * Runs `child`'s start (with `extra` prepended to MFA arguments, D3) and normalises the result
- * to `['ok', pid]`, `['ok', pid, info]`, `'ignore'` or `['error', reason]`; a child a static
- * supervisor started gets its progress report from supervisor `sup` here (a dynamic one's none). Why here and not in each caller: every caller
- * would wrap this generator in one of its own, and a supervisor's restart already runs several
- * `yield*` layers deep (each resumed again on every step).
+ * to `['ok', pid]`, `['ok', pid, info]`, `'ignore'` or `['error', reason]`. A child a static
+ * supervisor (`sup`) started gets its progress report here, a dynamic one's none. Why here and
+ * not in each caller: every caller would wrap this generator in one of its own, and a
+ * supervisor's restart already runs several `yield*` layers deep (each resumed on every step).
  *
  * A start that throws: a DynamicSupervisor reports Elixir's reasons (`exit` → the reason, an
  * Error → `[error, stack]`, a thrown value → `[['nocatch', v], stack]`, D2); a static supervisor
